@@ -1,0 +1,579 @@
+/* mqtt.c — the MQTT 5 client behind mqtt.h, on Paho's synchronous client.
+ * Paho's MQTTClient has no automatic reconnect, so a keeper thread owns the
+ * connection after the first connect: it reconnects with back-off and
+ * restores every remembered subscription. Paho calls our callbacks on its own
+ * threads; none of them makes a blocking Paho call (that can deadlock). */
+#include "mqtt.h"
+
+#include "log.h"
+
+#include <MQTTClient.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MQ_MAX_SUBS 32
+#define MQ_PUB_SLOTS 1024
+#define MQ_BACKOFF_MIN_MS 200
+#define MQ_BACKOFF_MAX_MS 10000
+
+struct mq_sub {
+	char filter[512];
+	int qos;
+};
+
+/* The PUBACK reason of a recent QoS 1 publish, by delivery token; seq tells
+ * a fresh completion from one left by an earlier use of the same token. */
+struct mq_pub_slot {
+	int token;
+	int reason;
+	unsigned long long seq;
+};
+
+struct mq {
+	MQTTClient client;
+	mq_handler handler;
+	void *ctx;
+	char *url, *client_id, *username, *password, *ca_file;
+	char *will_topic, *will_payload;
+	int will_retain, will_qos;
+	int keepalive_s, session_expiry_s, clean_start, max_inflight;
+	long long connect_timeout_ms, publish_timeout_ms;
+
+	pthread_mutex_t mu;
+	pthread_cond_t cv;	/* keeper wake-ups */
+	pthread_cond_t pub_cv;	/* a PUBACK arrived or the connection dropped */
+	unsigned long long pub_seq;
+	pthread_t keeper;
+	int keeper_running;
+	int connected;		/* as far as callbacks have told us */
+	int keep;		/* the keeper should hold the connection up */
+	int stopping;
+	int need_resub;
+	struct mq_sub subs[MQ_MAX_SUBS];
+	int nsubs;
+	struct mq_pub_slot pub[MQ_PUB_SLOTS];
+	int last_reason;
+	char err[256];
+};
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+set_error(struct mq *m, int reason, const char *what)
+{
+	pthread_mutex_lock(&m->mu);
+	m->last_reason = reason;
+	snprintf(m->err, sizeof m->err, "%s: %s (%d)", what,
+		 reason > 0 ? MQTTReasonCode_toString((enum MQTTReasonCodes)reason)
+			    : MQTTClient_strerror(reason),
+		 reason);
+	pthread_mutex_unlock(&m->mu);
+}
+
+/* Waits on cv for at most ms; returns early when signalled. */
+static void
+wait_cv(struct mq *m, pthread_cond_t *cv, long long ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(cv, &m->mu, &ts);
+}
+
+static void
+wait_locked(struct mq *m, long long ms)
+{
+	wait_cv(m, &m->cv, ms);
+}
+
+static void
+on_connection_lost(void *ctx, char *cause)
+{
+	struct mq *m = ctx;
+	static struct log_limit lim = LOG_LIMIT(5000);
+
+	log_limited(&lim, LOG_WARN, "mqtt_connection_lost", "client_id=%s cause=%s",
+		    m->client_id, cause ? cause : "unknown");
+	pthread_mutex_lock(&m->mu);
+	m->connected = 0;
+	pthread_cond_broadcast(&m->cv);
+	pthread_cond_broadcast(&m->pub_cv);
+	pthread_mutex_unlock(&m->mu);
+}
+
+static int
+on_message(void *ctx, char *topic, int topic_len, MQTTClient_message *msg)
+{
+	struct mq *m = ctx;
+	struct mq_msg mm;
+	enum mq_verdict v = MQ_DROP;
+	static struct log_limit lim = LOG_LIMIT(10000);
+
+	/* A topic with an embedded NUL cannot be one of ours: drop it. */
+	if (topic_len == 0 || (size_t)topic_len == strlen(topic)) {
+		mm.topic = topic;
+		mm.payload = msg->payload;
+		mm.len = msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0;
+		mm.qos = msg->qos;
+		mm.retained = msg->retained;
+		mm.dup = msg->dup;
+		v = m->handler ? m->handler(m->ctx, &mm) : MQ_DROP;
+	} else {
+		log_limited(&lim, LOG_WARN, "mqtt_bad_topic", "client_id=%s", m->client_id);
+	}
+	if (v == MQ_RETRY) {
+		/* Paho keeps the message and offers it again; do not spin. */
+		struct timespec ts = { 0, 10 * 1000000 };
+		nanosleep(&ts, NULL);
+		return 0;
+	}
+	MQTTClient_freeMessage(&msg);
+	MQTTClient_free(topic);
+	return 1;
+}
+
+static void
+on_published(void *ctx, int token, int packet_type, MQTTProperties *props,
+	     enum MQTTReasonCodes reason)
+{
+	struct mq *m = ctx;
+	struct mq_pub_slot *s;
+
+	(void)packet_type;
+	(void)props;
+	pthread_mutex_lock(&m->mu);
+	s = &m->pub[(unsigned)token % MQ_PUB_SLOTS];
+	s->token = token;
+	s->reason = (int)reason;
+	s->seq = ++m->pub_seq;
+	pthread_cond_broadcast(&m->pub_cv);
+	pthread_mutex_unlock(&m->mu);
+}
+
+struct mq *
+mq_new(const struct mq_opts *o, mq_handler handler, void *ctx)
+{
+	MQTTClient_createOptions co = MQTTClient_createOptions_initializer;
+	struct mq *m;
+	int rc;
+
+	if (!o->url || !o->client_id || !o->client_id[0]) {
+		log_error("mqtt_bad_options", "reason=%s", "url and client_id are required");
+		return NULL;
+	}
+	m = xcalloc(1, sizeof *m);
+	m->handler = handler;
+	m->ctx = ctx;
+	m->url = xstrdup(o->url);
+	m->client_id = xstrdup(o->client_id);
+	m->username = dup_or_null(o->username && o->username[0] ? o->username : NULL);
+	m->password = dup_or_null(o->password && o->password[0] ? o->password : NULL);
+	m->ca_file = dup_or_null(o->ca_file && o->ca_file[0] ? o->ca_file : NULL);
+	m->will_topic = dup_or_null(o->will_topic);
+	m->will_payload = dup_or_null(o->will_payload ? o->will_payload : "");
+	m->will_retain = o->will_retain;
+	m->will_qos = o->will_qos;
+	m->keepalive_s = o->keepalive_s > 0 ? o->keepalive_s : 30;
+	m->session_expiry_s = o->session_expiry_s;
+	m->clean_start = o->clean_start;
+	m->max_inflight = o->max_inflight > 0 ? o->max_inflight : 64;
+	m->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 5000;
+	m->publish_timeout_ms = o->publish_timeout_ms > 0 ? o->publish_timeout_ms : 5000;
+	pthread_mutex_init(&m->mu, NULL);
+	pthread_cond_init(&m->cv, NULL);
+	pthread_cond_init(&m->pub_cv, NULL);
+	co.MQTTVersion = MQTTVERSION_5;
+	rc = MQTTClient_createWithOptions(&m->client, m->url, m->client_id,
+					  MQTTCLIENT_PERSISTENCE_NONE, NULL, &co);
+	if (rc != MQTTCLIENT_SUCCESS) {
+		log_error("mqtt_create_failed", "url=%s error=\"%s\"", m->url,
+			  MQTTClient_strerror(rc));
+		m->client = NULL;
+		mq_free(m);
+		return NULL;
+	}
+	MQTTClient_setCallbacks(m->client, m, on_connection_lost, on_message, NULL);
+	MQTTClient_setPublished(m->client, m, on_published);
+	return m;
+}
+
+/* One connection attempt. Called on the caller's thread or the keeper's. */
+static int
+connect_once(struct mq *m, int clean_start)
+{
+	MQTTClient_connectOptions co = MQTTClient_connectOptions_initializer5;
+	MQTTClient_willOptions will = MQTTClient_willOptions_initializer;
+	MQTTClient_SSLOptions ssl = MQTTClient_SSLOptions_initializer;
+	MQTTProperties props = MQTTProperties_initializer;
+	MQTTProperty p;
+	MQTTResponse r;
+	int rc;
+
+	co.keepAliveInterval = m->keepalive_s;
+	co.cleanstart = clean_start;
+	co.username = m->username;
+	co.password = m->password;
+	co.connectTimeout = (int)((m->connect_timeout_ms + 999) / 1000);
+	co.maxInflightMessages = m->max_inflight;
+	if (m->will_topic) {
+		will.topicName = m->will_topic;
+		will.message = m->will_payload;
+		will.retained = m->will_retain;
+		will.qos = m->will_qos;
+		co.will = &will;
+	}
+	if (strncmp(m->url, "ssl://", 6) == 0 || strncmp(m->url, "mqtts://", 8) == 0) {
+		ssl.trustStore = m->ca_file;
+		ssl.enableServerCertAuth = 1;
+		ssl.verify = 1;
+		co.ssl = &ssl;
+	}
+	if (m->session_expiry_s > 0) {
+		p.identifier = MQTTPROPERTY_CODE_SESSION_EXPIRY_INTERVAL;
+		p.value.integer4 = (unsigned)m->session_expiry_s;
+		MQTTProperties_add(&props, &p);
+	}
+	r = MQTTClient_connect5(m->client, &co, &props, NULL);
+	rc = (int)r.reasonCode;
+	MQTTResponse_free(r);
+	MQTTProperties_free(&props);
+	if (rc != MQTTCLIENT_SUCCESS) {
+		set_error(m, rc, "connect");
+		return -1;
+	}
+	pthread_mutex_lock(&m->mu);
+	m->connected = 1;
+	m->need_resub = 1;
+	pthread_cond_broadcast(&m->cv);
+	pthread_mutex_unlock(&m->mu);
+	log_info("mqtt_connected", "url=%s client_id=%s", m->url, m->client_id);
+	return 0;
+}
+
+static int
+subscribe_now(struct mq *m, const char *filter, int qos)
+{
+	MQTTSubscribe_options so = MQTTSubscribe_options_initializer;
+	MQTTResponse r;
+	int rc;
+
+	r = MQTTClient_subscribe5(m->client, filter, qos, &so, NULL);
+	rc = (int)r.reasonCode;
+	MQTTResponse_free(r);
+	/* A v5 SUBACK carries the granted QoS (0..2) or a failure code >= 0x80. */
+	if (rc < 0 || rc >= 0x80) {
+		set_error(m, rc, "subscribe");
+		log_error("mqtt_subscribe_failed", "filter=%s reason=%d", filter, rc);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+resubscribe(struct mq *m)
+{
+	struct mq_sub subs[MQ_MAX_SUBS];
+	int n, failed = 0;
+
+	pthread_mutex_lock(&m->mu);
+	m->need_resub = 0;
+	n = m->nsubs;
+	memcpy(subs, m->subs, sizeof subs[0] * (size_t)n);
+	pthread_mutex_unlock(&m->mu);
+	for (int i = 0; i < n; i++)
+		if (subscribe_now(m, subs[i].filter, subs[i].qos) < 0)
+			failed = 1;
+	if (failed) {
+		pthread_mutex_lock(&m->mu);
+		m->need_resub = 1;
+		pthread_mutex_unlock(&m->mu);
+	}
+}
+
+/* The keeper: reconnects after a loss and restores subscriptions. */
+static void *
+keeper_main(void *arg)
+{
+	struct mq *m = arg;
+	long long backoff = MQ_BACKOFF_MIN_MS;
+
+	pthread_mutex_lock(&m->mu);
+	while (!m->stopping) {
+		if (m->keep && !m->connected) {
+			pthread_mutex_unlock(&m->mu);
+			if (connect_once(m, 0) < 0) {
+				static struct log_limit lim = LOG_LIMIT(10000);
+
+				log_limited(&lim, LOG_WARN, "mqtt_reconnect_failed",
+					    "url=%s error=\"%s\" retry_ms=%lld", m->url,
+					    mq_error(m), backoff);
+				pthread_mutex_lock(&m->mu);
+				if (!m->stopping)
+					wait_locked(m, backoff);
+				backoff = backoff * 2 > MQ_BACKOFF_MAX_MS ? MQ_BACKOFF_MAX_MS
+									  : backoff * 2;
+				continue;
+			}
+			backoff = MQ_BACKOFF_MIN_MS;
+			pthread_mutex_lock(&m->mu);
+		}
+		if (m->connected && m->need_resub) {
+			pthread_mutex_unlock(&m->mu);
+			resubscribe(m);
+			pthread_mutex_lock(&m->mu);
+			if (m->need_resub && !m->stopping)
+				wait_locked(m, 1000);
+			continue;
+		}
+		wait_locked(m, 1000);
+	}
+	pthread_mutex_unlock(&m->mu);
+	return NULL;
+}
+
+static void
+start_keeper(struct mq *m)
+{
+	pthread_mutex_lock(&m->mu);
+	m->keep = 1;
+	if (!m->keeper_running) {
+		if (pthread_create(&m->keeper, NULL, keeper_main, m) != 0)
+			fatal("cannot start the MQTT keeper thread: %s", strerror(errno));
+		m->keeper_running = 1;
+	}
+	pthread_cond_broadcast(&m->cv);
+	pthread_mutex_unlock(&m->mu);
+}
+
+int
+mq_connect(struct mq *m)
+{
+	int first;
+
+	pthread_mutex_lock(&m->mu);
+	first = !m->keep;
+	pthread_mutex_unlock(&m->mu);
+	if (connect_once(m, first ? m->clean_start : 0) < 0) {
+		log_warn("mqtt_connect_failed", "url=%s client_id=%s error=\"%s\"", m->url,
+			 m->client_id, mq_error(m));
+		return -1;
+	}
+	start_keeper(m);
+	return 0;
+}
+
+int
+mq_connect_retry(struct mq *m, long long total_ms, volatile int *stop)
+{
+	long long start = mono_ms(), backoff = MQ_BACKOFF_MIN_MS;
+	struct timespec ts;
+
+	for (;;) {
+		if (mq_connect(m) == 0)
+			return 0;
+		if ((stop && *stop) || (total_ms >= 0 && mono_ms() - start + backoff > total_ms))
+			return -1;
+		ts.tv_sec = backoff / 1000;
+		ts.tv_nsec = (backoff % 1000) * 1000000;
+		nanosleep(&ts, NULL);
+		backoff = backoff * 2 > MQ_BACKOFF_MAX_MS ? MQ_BACKOFF_MAX_MS : backoff * 2;
+	}
+}
+
+int
+mq_connected(struct mq *m)
+{
+	int c;
+
+	pthread_mutex_lock(&m->mu);
+	c = m->connected && MQTTClient_isConnected(m->client);
+	pthread_mutex_unlock(&m->mu);
+	return c;
+}
+
+int
+mq_subscribe(struct mq *m, const char *filter, int qos)
+{
+	int connected;
+
+	if (strlen(filter) >= sizeof m->subs[0].filter) {
+		log_error("mqtt_subscribe_failed", "filter=%.64s... reason=too_long", filter);
+		return -1;
+	}
+	pthread_mutex_lock(&m->mu);
+	if (m->nsubs == MQ_MAX_SUBS) {
+		pthread_mutex_unlock(&m->mu);
+		log_error("mqtt_subscribe_failed", "filter=%s reason=too_many", filter);
+		return -1;
+	}
+	snprintf(m->subs[m->nsubs].filter, sizeof m->subs[0].filter, "%s", filter);
+	m->subs[m->nsubs].qos = qos;
+	m->nsubs++;
+	connected = m->connected;
+	pthread_mutex_unlock(&m->mu);
+	return connected ? subscribe_now(m, filter, qos) : 0;
+}
+
+static void
+stop_keeper(struct mq *m)
+{
+	int running;
+
+	pthread_mutex_lock(&m->mu);
+	m->stopping = 1;
+	m->keep = 0;
+	running = m->keeper_running;
+	m->keeper_running = 0;
+	pthread_cond_broadcast(&m->cv);
+	pthread_mutex_unlock(&m->mu);
+	if (running)
+		pthread_join(m->keeper, NULL);
+}
+
+void
+mq_disconnect(struct mq *m)
+{
+	stop_keeper(m);
+	if (MQTTClient_isConnected(m->client))
+		MQTTClient_disconnect5(m->client, 1000, MQTTREASONCODE_SUCCESS, NULL);
+	pthread_mutex_lock(&m->mu);
+	m->connected = 0;
+	pthread_mutex_unlock(&m->mu);
+}
+
+/* Waits for the PUBACK of token (published after completion number before).
+ * Paho's own MQTTClient_waitForCompletion polls in 100 ms steps, too slow
+ * for a daemon that publishes alarms one by one. */
+static int
+wait_puback(struct mq *m, int token, unsigned long long before)
+{
+	struct mq_pub_slot *s = &m->pub[(unsigned)token % MQ_PUB_SLOTS];
+	long long deadline = mono_ms() + m->publish_timeout_ms, left;
+	int reason = -1;
+
+	pthread_mutex_lock(&m->mu);
+	while (!(s->token == token && s->seq > before)) {
+		left = deadline - mono_ms();
+		if (left <= 0 || !m->connected)
+			break;
+		wait_cv(m, &m->pub_cv, left < 100 ? left : 100);
+	}
+	if (s->token == token && s->seq > before)
+		reason = s->reason;
+	pthread_mutex_unlock(&m->mu);
+	if (reason < 0) {
+		set_error(m, m->connected ? MQTTCLIENT_FAILURE : MQTTCLIENT_DISCONNECTED,
+			  "publish: no acknowledgement");
+		return -1;
+	}
+	if (reason >= 0x80) {
+		set_error(m, reason, "publish refused");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+publish(struct mq *m, const char *topic, const void *payload, size_t len, int qos,
+	int retain, int wait)
+{
+	MQTTClient_message msg = MQTTClient_message_initializer;
+	MQTTClient_deliveryToken token = 0;
+	MQTTResponse r;
+	unsigned long long before;
+	int rc;
+
+	if (len > INT_MAX) {
+		set_error(m, MQTTCLIENT_FAILURE, "publish: payload too large");
+		return -1;
+	}
+	msg.payload = (void *)payload;
+	msg.payloadlen = (int)len;
+	msg.qos = qos;
+	msg.retained = retain;
+	pthread_mutex_lock(&m->mu);
+	before = m->pub_seq;
+	pthread_mutex_unlock(&m->mu);
+	r = MQTTClient_publishMessage5(m->client, topic, &msg, &token);
+	rc = (int)r.reasonCode;
+	MQTTResponse_free(r);
+	if (rc != MQTTCLIENT_SUCCESS) {
+		set_error(m, rc, "publish");
+		return -1;
+	}
+	if (!wait || qos == 0)
+		return 0;
+	return wait_puback(m, token, before);
+}
+
+int
+mq_publish(struct mq *m, const char *topic, const void *payload, size_t len, int qos,
+	   int retain)
+{
+	return publish(m, topic, payload, len, qos, retain, 1);
+}
+
+int
+mq_publish_async(struct mq *m, const char *topic, const void *payload, size_t len,
+		 int qos, int retain)
+{
+	return publish(m, topic, payload, len, qos, retain, 0);
+}
+
+int
+mq_last_reason(const struct mq *m)
+{
+	return m->last_reason;
+}
+
+const char *
+mq_error(const struct mq *m)
+{
+	return m->err[0] ? m->err : "no error";
+}
+
+void
+mq_free(struct mq *m)
+{
+	if (!m)
+		return;
+	if (m->client) {
+		mq_disconnect(m);
+		MQTTClient_destroy(&m->client);
+	}
+	pthread_cond_destroy(&m->cv);
+	pthread_cond_destroy(&m->pub_cv);
+	pthread_mutex_destroy(&m->mu);
+	free(m->url);
+	free(m->client_id);
+	free(m->username);
+	free(m->password);
+	free(m->ca_file);
+	free(m->will_topic);
+	free(m->will_payload);
+	free(m);
+}

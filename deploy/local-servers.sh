@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# local-servers.sh — start and stop a private Mosquitto and PostgreSQL 15 in a
+# directory, on free loopback ports, with authentication and the shipped
+# broker configuration. Used by the integration tests (a temporary directory)
+# and by `make demo` (./var). Never touches the system's own servers.
+#
+#   local-servers.sh start DIR          both servers; writes DIR/env.sh
+#   local-servers.sh stop DIR           both servers (idempotent)
+#   local-servers.sh {start,stop,kill,restart}-{pg,broker} DIR
+#   local-servers.sh add-user DIR NAME PASSWORD   a broker account
+#
+# DIR/env.sh exports FM_MQTT_URL, FM_DB_CONNINFO, PGHOST, PGPORT, PGUSER,
+# PGDATABASE and FM_MQTT_PASS_<user> for every broker account it created.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || true)}
+BROKER_USERS=(ingestd alertd schedd dispatchd fmctl fmsim)
+
+die() { echo "local-servers: $*" >&2; exit 1; }
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pick_port() {
+	local p i
+	for i in $(seq 1 200); do
+		p=$((20000 + RANDOM % 40000))
+		if port_free "$p"; then echo "$p"; return 0; fi
+	done
+	die "no free loopback port"
+}
+
+# Runs a PostgreSQL tool as the postgres user when we are root (PostgreSQL
+# refuses to run as root), as ourselves otherwise.
+as_pg() {
+	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+wait_for() { # seconds command...
+	local n=$(($1 * 10)); shift
+	while [ $n -gt 0 ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; n=$((n - 1)); done
+	return 1
+}
+
+load_env() { [ -f "$1/env.sh" ] || die "$1/env.sh missing: run start first"; . "$1/env.sh"; }
+
+# ---- PostgreSQL ----------------------------------------------------------
+pg_init() {
+	local dir=$1
+	[ -n "$PGBIN" ] || die "PostgreSQL 15 server binaries not found (apt-get install postgresql)"
+	mkdir -p "$dir/pg" "$dir/pgsock"
+	touch "$dir/pg.log"
+	if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir/pg" "$dir/pgsock" "$dir/pg.log"; fi
+	chmod 700 "$dir/pg"
+	if [ ! -f "$dir/pg/PG_VERSION" ]; then
+		as_pg "$PGBIN/initdb" -D "$dir/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
+			>"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+		# Loopback only; trust is for this private test/demo cluster, whose
+		# socket and port nobody else can reach. Deployments use scram (README).
+		cat >"$dir/pg/pg_hba.conf" <<-EOF
+		local all all trust
+		host all all 127.0.0.1/32 trust
+		EOF
+		if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir/pg/pg_hba.conf"; fi
+	fi
+}
+
+pg_start() {
+	local dir=$1
+	load_env "$dir"
+	as_pg "$PGBIN/pg_ctl" -D "$dir/pg" -w -t 60 -l "$dir/pg.log" \
+		-o "-p $PGPORT -k $dir/pgsock -c listen_addresses=127.0.0.1 -c fsync=${FM_PG_FSYNC:-on} -c max_connections=100" \
+		start >/dev/null || { tail -20 "$dir/pg.log" >&2; die "PostgreSQL did not start"; }
+	wait_for 30 "$PGBIN/pg_isready" -h 127.0.0.1 -p "$PGPORT" || die "PostgreSQL not ready"
+	if ! "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -Atc "select 1 from pg_database where datname='$PGDATABASE'" postgres | grep -q 1; then
+		"$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres "$PGDATABASE"
+	fi
+}
+
+pg_stop() { # mode: fast | immediate
+	local dir=$1 mode=${2:-fast}
+	[ -f "$dir/pg/postmaster.pid" ] || return 0
+	as_pg "$PGBIN/pg_ctl" -D "$dir/pg" -m "$mode" -w -t 60 stop >/dev/null 2>&1 || true
+}
+
+pg_kill() {
+	local dir=$1 pid
+	[ -f "$dir/pg/postmaster.pid" ] || return 0
+	pid=$(head -1 "$dir/pg/postmaster.pid")
+	kill -9 "$pid" 2>/dev/null || true
+	wait_for 10 bash -c "! kill -0 $pid" || true
+	# Children notice the postmaster is gone and exit; wait until they do.
+	sleep 0.5
+	rm -f "$dir/pg/postmaster.pid"
+}
+
+# ---- Mosquitto -------------------------------------------------------------
+broker_init() {
+	local dir=$1 u
+	mkdir -p "$dir/broker/data"
+	sed -e "s|@PORT@|$BROKER_PORT|g" -e "s|@DIR@|$dir/broker|g" \
+		"$here/mosquitto/mosquitto.conf.in" >"$dir/broker/mosquitto.conf"
+	if [ ! -f "$dir/broker/passwd" ]; then
+		: >"$dir/broker/passwd"
+		: >"$dir/broker/passwords.sh"
+		for u in "${BROKER_USERS[@]}"; do
+			add_user "$dir" "$u" "$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+		done
+	fi
+	cp "$here/mosquitto/acl" "$dir/broker/acl"
+	if [ -f "$dir/broker/acl.local" ]; then cat "$dir/broker/acl.local" >>"$dir/broker/acl"; fi
+	chmod 600 "$dir/broker/passwd" "$dir/broker/acl"
+	if [ "$(id -u)" -eq 0 ]; then chown -R mosquitto: "$dir/broker"; fi
+}
+
+add_user() { # dir name password
+	local dir=$1 name=$2 pass=$3 var
+	mosquitto_passwd -b "$dir/broker/passwd" "$name" "$pass" 2>/dev/null
+	var=FM_MQTT_PASS_$(echo "$name" | tr -c 'A-Za-z0-9_\n' '_')
+	sed -i "/^export $var=/d" "$dir/broker/passwords.sh"
+	echo "export $var='$pass'" >>"$dir/broker/passwords.sh"
+	chmod 600 "$dir/broker/passwords.sh"
+	if [ "$(id -u)" -eq 0 ]; then chown mosquitto: "$dir/broker/passwd"; fi
+}
+
+broker_start() {
+	local dir=$1
+	load_env "$dir"
+	broker_init "$dir"
+	rm -f "$dir/broker/mosquitto.pid"
+	mosquitto -c "$dir/broker/mosquitto.conf" -d
+	wait_for 10 test -s "$dir/broker/mosquitto.pid" || die "mosquitto did not start (see $dir/broker/mosquitto.log)"
+	wait_for 10 bash -c "(exec 3<>/dev/tcp/127.0.0.1/$BROKER_PORT)" || die "mosquitto not listening"
+}
+
+broker_pid() { [ -s "$1/broker/mosquitto.pid" ] && cat "$1/broker/mosquitto.pid"; }
+
+broker_stop() { # signal: TERM | KILL
+	local dir=$1 sig=${2:-TERM} pid
+	pid=$(broker_pid "$dir") || return 0
+	kill "-$sig" "$pid" 2>/dev/null || true
+	wait_for 10 bash -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+	rm -f "$dir/broker/mosquitto.pid"
+}
+
+# ---- both ----------------------------------------------------------------
+start_all() {
+	local dir=$1
+	mkdir -p "$dir"
+	chmod 755 "$dir"
+	dir=$(cd "$dir" && pwd)
+	if [ ! -f "$dir/env.sh" ]; then
+		local pgport bport
+		pgport=$(pick_port)
+		bport=$(pick_port)
+		while [ "$bport" = "$pgport" ]; do bport=$(pick_port); done
+		cat >"$dir/env.sh" <<-EOF
+		export FM_SERVERS_DIR='$dir'
+		export PGPORT=$pgport PGHOST=127.0.0.1 PGUSER=postgres PGDATABASE=\${PGDATABASE:-fm}
+		export BROKER_PORT=$bport
+		export FM_MQTT_URL=tcp://127.0.0.1:$bport
+		export FM_DB_CONNINFO="host=127.0.0.1 port=$pgport user=postgres dbname=\$PGDATABASE"
+		[ -f '$dir/broker/passwords.sh' ] && . '$dir/broker/passwords.sh'
+		true
+		EOF
+	fi
+	load_env "$dir"
+	port_free "$PGPORT" || [ -f "$dir/pg/postmaster.pid" ] || die "port $PGPORT is taken: remove $dir/env.sh to pick new ports"
+	pg_init "$dir"
+	[ -f "$dir/pg/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$dir/pg" status >/dev/null 2>&1 || pg_start "$dir"
+	if ! { pid=$(broker_pid "$dir") && kill -0 "$pid" 2>/dev/null; }; then broker_start "$dir"; fi
+}
+
+cmd=${1:-}; dir=${2:-}
+[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: $0 start|stop|{start,stop,kill,restart}-{pg,broker}|add-user DIR [...]"
+case $cmd in
+start) start_all "$dir" ;;
+stop) broker_stop "$dir" TERM; pg_stop "$dir" fast ;;
+start-pg) pg_start "$dir" ;;
+stop-pg) pg_stop "$dir" "${3:-fast}" ;;
+kill-pg) pg_kill "$dir" ;;
+restart-pg) pg_stop "$dir" fast; pg_start "$dir" ;;
+start-broker) broker_start "$dir" ;;
+stop-broker) broker_stop "$dir" TERM ;;
+kill-broker) broker_stop "$dir" KILL ;;
+restart-broker) broker_stop "$dir" TERM; broker_start "$dir" ;;
+add-user) add_user "$dir" "$3" "$4"; if [ "$(id -u)" -eq 0 ]; then chown mosquitto: "$dir/broker/passwd"; fi
+	  pid=$(broker_pid "$dir") && kill -HUP "$pid" 2>/dev/null || true ;;
+*) die "unknown command $cmd" ;;
+esac

@@ -1,0 +1,22 @@
+/* alertd — only its configuration check exists so far: the daemon itself is
+ * built by issue #4. It refuses to run rather than pretend to work. */
+#include "daemon.h"
+
+#include <stdio.h>
+
+int
+main(int argc, char **argv)
+{
+	struct daemon d;
+
+	switch (daemon_start(&d, "alertd", "alertd — evaluates alarm rules on the live stream, owns the alarm lifecycle and escalation", argc, argv)) {
+	case DAEMON_EXIT_OK:
+		return 0;
+	case DAEMON_EXIT_FAIL:
+		return 1;
+	case DAEMON_RUN:
+		break;
+	}
+	fprintf(stderr, "alertd: not built yet (issue #4); only -n and -h work\n");
+	return 2;
+}

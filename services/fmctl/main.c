@@ -1,0 +1,73 @@
+/* fmctl — the command-line tool for operators and people. main.c only parses
+ * the global options and dispatches to one file per subcommand. */
+#include "fmctl.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+struct command {
+	const char *name;
+	int (*run)(const struct fmctl_opts *, int, char **);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "migrate", cmd_migrate, "apply pending database migrations (idempotent)" },
+	{ "check", cmd_check, "validate configuration [DIR] (default: config/)" },
+	{ "apply", cmd_apply, "load the registry in [DIR] into PostgreSQL" },
+	{ NULL, NULL, NULL },
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: fmctl [-c FILE] [-v] COMMAND [ARGS]\n"
+		     "  -c FILE  configuration (default config/fm.yaml)\n"
+		     "  -v       verbose\n"
+		     "  -h       this help; COMMAND --help for a command's\n"
+		     "commands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct fmctl_opts o = { "config/fm.yaml", 0 };
+	int ch;
+
+	log_set_prog("fmctl");
+	log_set_level(LOG_WARN);
+	while ((ch = getopt(argc, argv, "+c:vh")) != -1) {
+		switch (ch) {
+		case 'c':
+			o.config_path = optarg;
+			break;
+		case 'v':
+			o.verbose = 1;
+			log_set_level(LOG_DEBUG);
+			break;
+		case 'h':
+			usage(stdout);
+			return FMCTL_OK;
+		default:
+			usage(stderr);
+			return FMCTL_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return FMCTL_USAGE;
+	}
+	for (const struct command *c = commands; c->name; c++) {
+		if (strcmp(c->name, argv[optind]) == 0) {
+			optind++;
+			return c->run(&o, argc - optind + 1, argv + optind - 1);
+		}
+	}
+	fprintf(stderr, "fmctl: unknown command '%s'\n", argv[optind]);
+	usage(stderr);
+	return FMCTL_USAGE;
+}
