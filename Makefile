@@ -55,7 +55,8 @@ BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/bench/%)
 TEST_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC) $(IT_SRC) $(BENCH_SRC))
 
-.PHONY: all deps test unit it bench lint clean demo demo-stop format
+.PHONY: all bins deps test unit it bench lint clean demo demo-stop format
+bins: $(BINS)
 all: $(BINS) $(UNIT_BIN) $(IT_BIN) $(BENCH_BIN)
 
 $(BUILD)/obj/%.o: %.c $(FLAGS_FILE)
