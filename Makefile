@@ -12,7 +12,7 @@ SERVICES := ingestd alertd schedd dispatchd fmctl fmsim
 PQ_INC := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g -O2 -Wall -Wextra -Wshadow \
   -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -Werror \
-  -Icommon $(PQ_INC) -MMD -MP
+  -Icommon -Iservices $(PQ_INC) -MMD -MP
 LDLIBS := -lpaho-mqtt3cs -lpq -lyaml -ljansson -lpthread -lm
 ifeq ($(SAN),1)
   CFLAGS_BASE += -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer

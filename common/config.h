@@ -142,6 +142,7 @@ struct cfg_field {
 #define CFG_DURATION(k, T, f, d, lo, hi) { k, CFG_T_DURATION, offsetof(T, f), 0, d, lo, hi, NULL, NULL }
 #define CFG_SECTION(k, T, f, sub) { k, CFG_T_SECTION, offsetof(T, f), 0, "{}", 0, 0, NULL, sub }
 #define CFG_NODE(k, T, f) { k, CFG_T_NODE, offsetof(T, f), 0, "", 0, 0, NULL, NULL }
+#define CFG_NODE_REQUIRED(k, T, f) { k, CFG_T_NODE, offsetof(T, f), 0, NULL, 0, 0, NULL, NULL }
 #define CFG_STRLIST(k, T, f, d, max_items, max_len) \
 	{ k, CFG_T_STRLIST, offsetof(T, f), max_len, d, 0, max_items, NULL, NULL }
 #define CFG_END { NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL }

@@ -55,6 +55,13 @@ db_connected(const struct db *db);
 /* The last error message (never NULL). */
 const char *
 db_error(const struct db *db);
+/* Whether a statement that failed with this SQLSTATE may succeed when
+ * retried as is (what makes a failure DB_RETRY besides a lost connection):
+ * connection exceptions (class 08), the server shutting down or starting up
+ * (57P01, 57P02, 57P03), serialization failures and deadlocks (40001,
+ * 40P01). NULL: no. Pure. */
+int
+db_sqlstate_retryable(const char *sqlstate);
 
 /* Registers and prepares a named statement; it is prepared again after every
  * reconnect. nparams: number of $n parameters (text format). When not
@@ -64,9 +71,11 @@ db_error(const struct db *db);
 enum db_status
 db_prepare(struct db *db, const char *name, const char *sql, int nparams);
 
-/* Runs sql (or a prepared statement when prepared != 0) with text params
- * (NULL entries are SQL NULL). On DB_OK and a non-NULL res, *res receives the
- * rows (owned by the caller: db_res_free). */
+/* Runs one statement with text params (NULL entries are SQL NULL):
+ * db_exec the sql given, db_exec_prepared a statement registered with
+ * db_prepare. On DB_OK and a non-NULL res, *res receives the rows (owned by
+ * the caller: db_res_free); otherwise *res is NULL. A failed statement
+ * inside a transaction dooms it: roll back. */
 enum db_status
 db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
 	struct db_res **res);
@@ -125,6 +134,13 @@ db_copy_abort(struct db *db, const char *reason);
  * never in the middle of an escape. At most 4 * strlen(src) bytes. Pure. */
 size_t
 db_copy_escape(char *dst, size_t cap, const char *src);
+/* Formats one COPY text-format row: the escaped fields separated by tabs and
+ * ended by a newline, into dst like db_copy_escape (dst may be NULL when
+ * cap is 0). Returns the length the row needs (excluding the NUL); if >= cap
+ * the row was truncated after its last whole field and must not be sent.
+ * Pure. */
+size_t
+db_copy_line(char *dst, size_t cap, int nfields, const char *const *fields);
 
 /* Highest applied migration version from schema_migrations, 0 when none, or
  * -1 on error. */

@@ -1,0 +1,247 @@
+/* msg.h — the JSON payloads of architecture.md: strict decoders for what
+ * devices send (telemetry, event, status) into fixed-size structs, with a
+ * named reason for every rejection, and encoders for what daemons publish.
+ * The only user of the JSON library (msg_decode.c, msg_encode.c): no JSON
+ * tree ever leaves them. Pure: no I/O, no clock (now_ms comes in the limits),
+ * no state kept between calls; safe to call from several threads. */
+#ifndef FM_MSG_H
+#define FM_MSG_H
+
+#include <stddef.h>
+
+#define MSG_NAME_MAX 64         /* metric and event names: [a-z0-9_]{1,64} */
+#define MSG_METRICS_MAX 256     /* hard cap on metrics per telemetry message */
+#define MSG_DEFAULT_MAX_BYTES 65536
+#define MSG_DETAIL_KEYS_MAX 16
+#define MSG_DETAIL_STRING_MAX 256 /* bytes of UTF-8 in one detail string */
+#define MSG_DETAIL_JSON_MAX 4096  /* canonical detail text with its NUL */
+#define MSG_LIMIT_OFF (-1LL)      /* disables a time check in struct msg_limits */
+
+/* Why a payload was rejected. msg_reason_name() gives the stable snake_case
+ * name used as the quarantine reason and the stats counter name; never
+ * renumber or rename (append before MSG_REASON_COUNT). Checks run in a fixed
+ * order: size, JSON syntax, top level, unknown fields, identity, then the
+ * fields in their documented order; the first failure is reported. */
+enum msg_reason {
+	MSG_OK,
+	/* the bytes */
+	MSG_ERR_EMPTY,            /* zero-length payload */
+	MSG_ERR_TOO_LARGE,        /* more than limits.max_bytes */
+	MSG_ERR_BAD_JSON,         /* syntax error, truncation, trailing data */
+	MSG_ERR_BAD_UTF8,         /* bytes that are not UTF-8 */
+	MSG_ERR_STRING_NUL,       /* "\u0000" in a string or key */
+	MSG_ERR_DUPLICATE_KEY,    /* the same key twice in one object */
+	MSG_ERR_TOO_DEEP,         /* nesting beyond the parser's depth limit */
+	MSG_ERR_NUMBER_OVERFLOW,  /* integer beyond 64-bit signed, real beyond double (1e999) */
+	MSG_ERR_NUMBER_NONFINITE, /* NaN, Infinity, -Infinity, nan, inf: not JSON */
+	MSG_ERR_NO_MEMORY,        /* the parser ran out of memory: retry, not the sender's fault */
+	/* the envelope */
+	MSG_ERR_NOT_OBJECT,       /* top level is not an object */
+	MSG_ERR_UNKNOWN_FIELD,    /* a top-level field this message type does not define */
+	MSG_ERR_IDENTITY_TYPE,    /* "device" or "site" present but not a string */
+	MSG_ERR_IDENTITY_MISMATCH,/* "device" or "site" differs from the topic's */
+	MSG_ERR_SEQ_MISSING,
+	MSG_ERR_SEQ_TYPE,         /* not an integer (1.0 and "1" are not) */
+	MSG_ERR_SEQ_NEGATIVE,
+	MSG_ERR_TS_TYPE,          /* not an integer */
+	MSG_ERR_TS_NEGATIVE,
+	MSG_ERR_TS_FUTURE,        /* later than now_ms + future_skew_ms */
+	MSG_ERR_TS_TOO_OLD,       /* earlier than now_ms - max_age_ms */
+	MSG_ERR_BOOT_TYPE,        /* not an integer */
+	MSG_ERR_BOOT_NEGATIVE,
+	/* telemetry */
+	MSG_ERR_METRICS_MISSING,
+	MSG_ERR_METRICS_TYPE,     /* "metrics" is not an object */
+	MSG_ERR_METRICS_EMPTY,
+	MSG_ERR_TOO_MANY_METRICS, /* more than limits.max_metrics */
+	MSG_ERR_METRIC_NAME,      /* not [a-z0-9_]{1,64} */
+	MSG_ERR_METRIC_STRING,    /* a metric value that is a string ("12.5") */
+	MSG_ERR_METRIC_NULL,
+	MSG_ERR_METRIC_ARRAY,
+	MSG_ERR_METRIC_OBJECT,
+	/* event and status */
+	MSG_ERR_EVENT_MISSING,
+	MSG_ERR_EVENT_TYPE,       /* "event" is not a string */
+	MSG_ERR_EVENT_NAME,       /* not [a-z0-9_]{1,64} */
+	MSG_ERR_STATE_MISSING,
+	MSG_ERR_STATE_TYPE,       /* "state" is not a string */
+	MSG_ERR_STATE_VALUE,      /* event: not active|cleared; status: not online|offline */
+	MSG_ERR_DETAIL_TYPE,      /* "detail" is not an object */
+	MSG_ERR_DETAIL_TOO_MANY_KEYS, /* more than MSG_DETAIL_KEYS_MAX */
+	MSG_ERR_DETAIL_KEY,       /* a key that is not [a-z0-9_]{1,64} */
+	MSG_ERR_DETAIL_VALUE,     /* null, array or object: detail is flat */
+	MSG_ERR_DETAIL_STRING_TOO_LONG, /* a string over MSG_DETAIL_STRING_MAX bytes */
+	MSG_ERR_DETAIL_TOO_LARGE, /* canonical text over MSG_DETAIL_JSON_MAX - 1 bytes */
+	MSG_REASON_COUNT
+};
+
+/* What the caller allows; fill with msg_limits_default() and adjust. Time
+ * checks compare ts with now_ms (UTC ms, read by the caller); set
+ * future_skew_ms or max_age_ms to MSG_LIMIT_OFF to skip that check. */
+struct msg_limits {
+	size_t max_bytes;         /* default MSG_DEFAULT_MAX_BYTES */
+	int max_metrics;          /* 1..MSG_METRICS_MAX; other values mean MSG_METRICS_MAX */
+	long long now_ms;
+	long long future_skew_ms; /* default 300000 (5 min) */
+	long long max_age_ms;     /* default 90 days */
+};
+
+/* The fields every device message may carry. seq is 0..2^63-1 (JSON
+ * integers are read as signed 64-bit; a larger seq is number_overflow). */
+struct msg_telemetry_metric {
+	char name[MSG_NAME_MAX + 1];
+	double value;   /* finite; a boolean is 1.0 or 0.0 */
+	int is_bool;
+};
+
+struct msg_telemetry {
+	long long seq;
+	long long ts_ms;   /* valid if has_ts; else the caller uses receipt time */
+	int has_ts;
+	long long boot;    /* restart counter, valid if has_boot */
+	int has_boot;
+	int n_metrics;     /* 1..MSG_METRICS_MAX, in payload order */
+	struct msg_telemetry_metric metrics[MSG_METRICS_MAX];
+};
+
+enum msg_event_state { MSG_EVENT_ACTIVE, MSG_EVENT_CLEARED };
+
+struct msg_event {
+	long long seq;
+	long long ts_ms;
+	int has_ts;
+	long long boot;
+	int has_boot;
+	char event[MSG_NAME_MAX + 1];
+	enum msg_event_state state;
+	int has_detail;
+	/* Compact JSON with sorted keys (ready for a jsonb column); "" if absent. */
+	char detail_json[MSG_DETAIL_JSON_MAX];
+};
+
+enum msg_status_state { MSG_STATUS_ONLINE, MSG_STATUS_OFFLINE };
+
+struct msg_status {
+	enum msg_status_state state;
+	long long ts_ms;
+	int has_ts;
+};
+
+/* Defaults (see struct msg_limits) with the given clock reading. */
+void
+msg_limits_default(struct msg_limits *lim, long long now_ms);
+
+/* Decoders. buf: len bytes (need not be NUL-terminated; may be NULL if len
+ * is 0). lim: NULL means the defaults with both time checks off.
+ * expect_site/expect_device: the topic's identifiers; a payload "site" or
+ * "device" field must equal them (NULL: only its type is checked). On MSG_OK
+ * *out is filled; otherwise *out is zeroed. Nothing is allocated that
+ * outlives the call. */
+enum msg_reason
+msg_decode_telemetry(const char *buf, size_t len, const struct msg_limits *lim,
+		     const char *expect_site, const char *expect_device,
+		     struct msg_telemetry *out);
+
+enum msg_reason
+msg_decode_event(const char *buf, size_t len, const struct msg_limits *lim,
+		 const char *expect_site, const char *expect_device,
+		 struct msg_event *out);
+
+enum msg_reason
+msg_decode_status(const char *buf, size_t len, const struct msg_limits *lim,
+		  const char *expect_site, const char *expect_device,
+		  struct msg_status *out);
+
+/* "ok", "too_large", ...; "unknown" for values out of range. */
+const char *
+msg_reason_name(enum msg_reason r);
+
+const char *
+msg_event_state_name(enum msg_event_state s);
+
+const char *
+msg_status_state_name(enum msg_status_state s);
+
+/* ---- Encoders -------------------------------------------------------
+ * Each writes compact JSON and a NUL into buf (cap bytes) and returns the
+ * length without the NUL, or -1 if the input is invalid (as documented per
+ * encoder; any string that is not UTF-8 included) or the text does not fit
+ * (buf is then "" if cap > 0). Every real reads back as the same double: one
+ * precision per message, the fewest digits its most demanding real needs. */
+
+enum msg_alarm_state { MSG_ALARM_ACTIVE, MSG_ALARM_CLEARED };
+
+enum msg_alarm_transition {
+	MSG_TR_RAISED,
+	MSG_TR_ACKED,
+	MSG_TR_CLEARED,
+	MSG_TR_ESCALATED,
+	MSG_TR_REMINDED,
+	MSG_TR_SHELVED,
+	MSG_TR_CLOSED,
+	MSG_TR_COUNT
+};
+
+/* An alarm as published on fm/v1/{site}/alarm/{id} and alarm-log. Strings are
+ * borrowed for the call; the NULL-able ones are written as JSON null. */
+struct msg_alarm {
+	const char *alarm_id;      /* required */
+	const char *site;          /* required */
+	const char *device;        /* required */
+	const char *rule;          /* required */
+	int severity;              /* 1 (I, most severe) .. 4 (IV) */
+	enum msg_alarm_state state;
+	int acked;
+	const char *acked_by;      /* NULL -> null */
+	long long raised_at_ms;
+	long long cleared_at_ms;   /* written only if has_cleared_at, else null */
+	int has_cleared_at;
+	double value;              /* written only if has_value (finite), else null */
+	int has_value;
+	const char *message;       /* NULL -> null */
+	enum msg_alarm_transition transition;
+	int escalation_level;      /* >= 0 */
+	const char *wo_id;         /* NULL -> null */
+};
+
+/* One stats counter: name (borrowed) and value. */
+struct msg_counter {
+	const char *name;
+	long long value;
+};
+
+/* Field order as in architecture.md. -1 also for a missing required string,
+ * severity outside 1..4, a negative escalation_level or a non-finite value. */
+int
+msg_encode_alarm(const struct msg_alarm *a, char *buf, size_t cap);
+
+/* {"seq":..,"ts":..,"boot":..,"metrics":{...}}; ts and boot only if has_*.
+ * -1 also when the message would not decode: bad names, n_metrics outside
+ * 1..MSG_METRICS_MAX, non-finite values, negative seq/ts/boot, a name twice. */
+int
+msg_encode_telemetry(const struct msg_telemetry *t, char *buf, size_t cap);
+
+/* {"seq":..,"ts":..,"boot":..,"event":..,"state":..,"detail":{...}}; detail
+ * only if has_detail (its detail_json must then be a flat JSON object). Same
+ * validity rule as msg_encode_telemetry. */
+int
+msg_encode_event(const struct msg_event *e, char *buf, size_t cap);
+
+/* {"state":"online"|"offline","ts":..}; ts only if has_ts. */
+int
+msg_encode_status(const struct msg_status *s, char *buf, size_t cap);
+
+/* {"daemon":..,"instance":..,"ts":..,"counters":{"name":value,...}} for
+ * fm/v1/_sys/{daemon}/{instance}. Counter names must be non-empty and
+ * distinct; n may be 0. */
+int
+msg_encode_stats(const char *daemon, const char *instance, long long ts_ms,
+		 const struct msg_counter *counters, int n, char *buf, size_t cap);
+
+const char *
+msg_alarm_state_name(enum msg_alarm_state s);
+
+const char *
+msg_transition_name(enum msg_alarm_transition t);
+
+#endif

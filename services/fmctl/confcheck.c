@@ -1,0 +1,98 @@
+/* confcheck.c — runs the file checkers over a configuration directory. Each
+ * checker loads its file(s), may use what earlier checkers loaded (the
+ * registry, for cross-references), and adds file:line errors; none stops the
+ * others, so one run reports every problem. It must not touch the database. */
+#include "confcheck.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct checker {
+	const char *what;
+	int (*run)(struct fmctl_conf *c, struct cfg_errs *errs);
+};
+
+static int
+check_fm(struct fmctl_conf *c, struct cfg_errs *errs)
+{
+	return fmconf_load(c->fm_path, &c->fm, errs);
+}
+
+static int
+check_registry(struct fmctl_conf *c, struct cfg_errs *errs)
+{
+	return reg_load_dir(c->dir, &c->reg, errs);
+}
+
+/* In dependency order; rules.yaml, maintenance.yaml and sla.yaml come after
+ * the registry they refer to. */
+static const struct checker checkers[] = {
+	{ "fm.yaml", check_fm },
+	{ "registry (" REG_FILE_SITES ", " REG_FILE_DEVICES ", " REG_FILE_PEOPLE ")",
+	  check_registry },
+	{ NULL, NULL },
+};
+
+static void
+dir_of(const char *path, char *dir, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(dir, cap, ".");
+	else if (slash == path)
+		snprintf(dir, cap, "/");
+	else
+		snprintf(dir, cap, "%.*s", (int)(slash - path), path);
+}
+
+int
+confcheck_load(const struct fmctl_opts *o, const char *dir_arg, struct fmctl_conf *c,
+	       struct cfg_errs *errs)
+{
+	int rc = 0;
+	struct stat st;
+
+	size_t n;
+
+	memset(c, 0, sizeof *c);
+	if (dir_arg) {
+		snprintf(c->dir, sizeof c->dir, "%s", dir_arg);
+		/* "config/" and "config" name the same files in messages */
+		for (n = strlen(c->dir); n > 1 && c->dir[n - 1] == '/'; n--)
+			c->dir[n - 1] = '\0';
+		snprintf(c->fm_path, sizeof c->fm_path, "%s/fm.yaml", c->dir);
+		if (stat(c->fm_path, &st) < 0)
+			snprintf(c->fm_path, sizeof c->fm_path, "%s", o->config_path);
+	} else {
+		snprintf(c->fm_path, sizeof c->fm_path, "%s", o->config_path);
+		dir_of(o->config_path, c->dir, sizeof c->dir);
+	}
+	snprintf(c->label, sizeof c->label, "%s%s", c->dir, strcmp(c->dir, "/") ? "/" : "");
+	for (const struct checker *k = checkers; k->what; k++) {
+		if (k->run(c, errs) < 0)
+			rc = -1;
+		if (o->verbose)
+			fprintf(stderr, "fmctl: checked %s: %s\n", k->what, rc ? "errors" : "ok");
+	}
+	return rc;
+}
+
+void
+confcheck_free(struct fmctl_conf *c)
+{
+	reg_free(&c->reg);
+	explicit_bzero(&c->fm, sizeof c->fm);
+}
+
+void
+confcheck_summary(const struct fmctl_conf *c, char *buf, size_t cap)
+{
+	const struct reg *r = &c->reg;
+
+	snprintf(buf, cap, "%zu site%s, %zu device%s, %zu %s, %zu shift%s", r->n_sites,
+		 r->n_sites == 1 ? "" : "s", r->n_devices, r->n_devices == 1 ? "" : "s",
+		 r->n_people, r->n_people == 1 ? "person" : "people", r->n_shifts,
+		 r->n_shifts == 1 ? "" : "s");
+}

@@ -1,0 +1,378 @@
+/* spool.c — opening and closing a spool: options, the directory and its lock,
+ * finding the segments, recovering the last one after a crash (a torn or
+ * corrupt tail is cut off, as Kafka recovers its active segment), and the
+ * counters. It refuses, rather than repairs, any file it does not recognise:
+ * a foreign or newer-version segment is never modified. */
+#include "spool_int.h"
+
+#include "log.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int
+check_opts(struct spool *s, const struct spool_opts *o)
+{
+	/* A segment never holds more than segment_bytes unless it holds a single
+	 * larger record; once everything read is released only the segment being
+	 * appended to remains, and the next record (with a new segment's header)
+	 * must still fit, or back-pressure would never end. */
+	long long biggest = SPOOL_SEG_HDR + SPOOL_REC_HDR + SPOOL_RECORD_MAX;
+	long long active_max = s->segment_bytes > biggest ? s->segment_bytes : biggest;
+	long long need = active_max + biggest;
+
+	if (!o->dir || !o->dir[0]) {
+		log_error("spool_open_failed", "reason=\"no directory given\"");
+		return -1;
+	}
+	if (s->segment_bytes < SPOOL_SEGMENT_BYTES_MIN) {
+		log_error("spool_open_failed", "dir=%s reason=\"segment_bytes=%lld below %lld\"",
+			  o->dir, s->segment_bytes, SPOOL_SEGMENT_BYTES_MIN);
+		return -1;
+	}
+	if (s->max_bytes < need) {
+		log_error("spool_open_failed",
+			  "dir=%s reason=\"max_bytes=%lld must be at least %lld for segment_bytes=%lld\"",
+			  o->dir, s->max_bytes, need, s->segment_bytes);
+		return -1;
+	}
+	if (s->fsync != SPOOL_FSYNC_ALWAYS && s->fsync != SPOOL_FSYNC_INTERVAL &&
+	    s->fsync != SPOOL_FSYNC_NEVER) {
+		log_error("spool_open_failed", "dir=%s reason=\"unknown fsync policy %d\"", o->dir,
+			  (int)s->fsync);
+		return -1;
+	}
+	if (s->interval_ms < 1 || s->interval_ms > 3600000) {
+		log_error("spool_open_failed",
+			  "dir=%s reason=\"fsync_interval_ms=%lld not in 1..3600000\"", o->dir,
+			  s->interval_ms);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+open_dir_and_lock(struct spool *s)
+{
+	char pid[32];
+	ssize_t n;
+
+	if (mkdir(s->dir, 0700) < 0 && errno != EEXIST)
+		goto fail;
+	s->dir_fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dir_fd < 0)
+		goto fail;
+	s->lock_fd = openat(s->dir_fd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (s->lock_fd < 0)
+		goto fail;
+	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK)
+			goto fail;
+		n = pread(s->lock_fd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		log_error("spool_locked", "dir=%s holder_pid=%s reason=\"another ingestd uses this spool\"",
+			  s->dir, pid[0] ? pid : "unknown");
+		return -1;
+	}
+	/* The holder's pid, for the message above; the lock is what counts. */
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(s->lock_fd, 0) < 0 || pwrite(s->lock_fd, pid, (size_t)n, 0) != n)
+		goto fail;
+	return 0;
+fail:
+	log_error("spool_open_failed", "dir=%s error=\"%s\"", s->dir, strerror(errno));
+	return -1;
+}
+
+static int
+cmp_seg(const void *a, const void *b)
+{
+	const struct spool_seg *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static void
+push_seg(struct spool *s, long long id, long long size)
+{
+	if (s->nsegs == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		struct spool_seg *segs = realloc(s->segs, cap * sizeof *segs);
+
+		if (!segs)
+			fatal("out of memory");
+		s->segs = segs;
+		s->cap = cap;
+	}
+	s->segs[s->nsegs].id = id;
+	s->segs[s->nsegs].size = size;
+	s->nsegs++;
+}
+
+static int
+list_segments(struct spool *s)
+{
+	int fd = dup(s->dir_fd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+	long long id;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		log_error("spool_open_failed", "dir=%s error=\"%s\"", s->dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL)
+		if (spool_seg_parse_name(e->d_name, &id) == 0)
+			push_seg(s, id, 0);
+	closedir(d);
+	if (s->nsegs > 0)
+		qsort(s->segs, s->nsegs, sizeof *s->segs, cmp_seg);
+	return 0;
+}
+
+/* Cuts the last segment at off; logs what went. */
+static int
+cut_tail(struct spool *s, int fd, long long id, long long off, long long size, const char *why)
+{
+	if (ftruncate(fd, off) < 0 || (s->fsync != SPOOL_FSYNC_NEVER && fdatasync(fd) < 0)) {
+		log_error("spool_open_failed", "dir=%s segment=%lld reason=\"truncate: %s\"",
+			  s->dir, id, strerror(errno));
+		return -1;
+	}
+	log_warn("spool_tail_truncated", "dir=%s segment=%lld offset=%lld cut_bytes=%lld reason=%s",
+		 s->dir, id, off, size - off, why);
+	s->st.truncations++;
+	s->st.bytes_truncated += size - off;
+	return 0;
+}
+
+/* Checks the header of segment i; for the last one also every record,
+ * cutting off a torn tail. Sets segs[i].size. *empty: the last segment never
+ * held a record, so appends may go on in it. */
+static int
+check_segment(struct spool *s, size_t i, int *empty)
+{
+	char name[SPOOL_SEG_NAME_MAX];
+	unsigned char hdr[SPOOL_SEG_HDR];
+	long long id = s->segs[i].id, off = SPOOL_SEG_HDR, size;
+	int last = i + 1 == s->nsegs, fd;
+	struct spool_rec r;
+	enum spool_next nx;
+	const char *why;
+	struct stat st;
+
+	spool_seg_name(name, id);
+	fd = openat(s->dir_fd, name, (last ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		log_error("spool_open_failed", "dir=%s file=%s error=\"%s\"", s->dir, name,
+			  strerror(errno));
+		goto fail;
+	}
+	size = st.st_size;
+	memset(hdr, 0, sizeof hdr);
+	if (size > 0 && pread(fd, hdr, sizeof hdr, 0) < 0) {
+		log_error("spool_open_failed", "dir=%s file=%s error=\"%s\"", s->dir, name,
+			  strerror(errno));
+		goto fail;
+	}
+	if (size < SPOOL_SEG_HDR || spool_seg_hdr_is_blank(hdr)) {
+		/* Created just before a crash: its header never reached the disk. */
+		if (last) {
+			if (cut_tail(s, fd, id, 0, size, "blank_segment_header") < 0)
+				goto fail;
+			spool_seg_hdr_encode(hdr, id);
+			if (pwrite(fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr) {
+				log_error("spool_open_failed", "dir=%s file=%s reason=\"rewrite header\"",
+					  s->dir, name);
+				goto fail;
+			}
+			size = SPOOL_SEG_HDR;
+		} else {
+			log_warn("spool_segment_blank", "dir=%s file=%s size=%lld action=skip", s->dir,
+				 name, size);
+		}
+		/* Not reused even if last: records read before the crash may have
+		 * committed positions in it. */
+		*empty = 0;
+		s->segs[i].size = size;
+		close(fd);
+		return 0;
+	}
+	why = spool_seg_hdr_check(hdr, id);
+	if (why) {
+		log_error("spool_open_failed", "dir=%s file=%s reason=%s action=\"move it away\"",
+			  s->dir, name, why);
+		goto fail;
+	}
+	if (last) {
+		while ((nx = spool_rd_record(s, fd, id, off, size, &r)) == SPOOL_NEXT_REC)
+			off += SPOOL_REC_HDR + (long long)r.len;
+		if (nx == SPOOL_NEXT_IOERR)
+			goto fail;
+		if (nx == SPOOL_NEXT_BAD && cut_tail(s, fd, id, off, size, r.why) < 0)
+			goto fail;
+		*empty = size == SPOOL_SEG_HDR;
+		size = off;
+		spool_rd_forget(s);
+	}
+	s->segs[i].size = size;
+	close(fd);
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* Finds and checks the segments, then picks the one to append to. */
+static int
+recover(struct spool *s)
+{
+	int empty = 0;
+
+	if (list_segments(s) < 0)
+		return -1;
+	for (size_t i = 0; i < s->nsegs; i++) {
+		if (check_segment(s, i, &empty) < 0)
+			return -1;
+		s->bytes += s->segs[i].size;
+	}
+	if (s->nsegs > 0 && empty) {
+		char name[SPOOL_SEG_NAME_MAX];
+
+		s->wr_seg = s->segs[s->nsegs - 1].id;
+		spool_seg_name(name, s->wr_seg);
+		s->wr_fd = openat(s->dir_fd, name, O_RDWR | O_CLOEXEC);
+		if (s->wr_fd < 0) {
+			log_error("spool_open_failed", "dir=%s file=%s error=\"%s\"", s->dir, name,
+				  strerror(errno));
+			return -1;
+		}
+	} else {
+		/* Never append after records from before the restart: a position the
+		 * database holds in that segment then always means the same bytes. */
+		s->wr_seg = s->nsegs > 0 ? s->segs[s->nsegs - 1].id + 1 : 1;
+		s->wr_fd = spool_seg_create(s, s->wr_seg);
+		if (s->wr_fd < 0)
+			return -1;
+		push_seg(s, s->wr_seg, SPOOL_SEG_HDR);
+		s->bytes += SPOOL_SEG_HDR;
+		s->st.segments_created++;
+	}
+	s->wr_size = s->segs[s->nsegs - 1].size;
+	return 0;
+}
+
+struct spool *
+spool_open(const struct spool_opts *o)
+{
+	struct spool *s = xcalloc(1, sizeof *s);
+	pthread_condattr_t ca;
+
+	s->dir_fd = s->lock_fd = s->wr_fd = s->rd_fd = -1;
+	s->rd_seg = -1;
+	s->segment_bytes = o->segment_bytes ? o->segment_bytes : SPOOL_SEGMENT_BYTES_DEFAULT;
+	s->max_bytes = o->max_bytes ? o->max_bytes : SPOOL_MAX_BYTES_DEFAULT;
+	s->fsync = o->fsync;
+	s->interval_ms = o->fsync_interval_ms ? o->fsync_interval_ms
+					      : SPOOL_FSYNC_INTERVAL_MS_DEFAULT;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (check_opts(s, o) < 0)
+		goto fail;
+	s->dir = xstrdup(o->dir);
+	s->rd_buf = xmalloc(SPOOL_RD_BUF);
+	if (open_dir_and_lock(s) < 0 || recover(s) < 0)
+		goto fail;
+	if (s->fsync == SPOOL_FSYNC_INTERVAL && spool_syncer_start(s) < 0)
+		goto fail;
+	log_info("spool_opened",
+		 "dir=%s segments=%zu bytes=%lld tail=%lld:%lld oldest=%lld fsync=%s truncated_bytes=%lld",
+		 s->dir, s->nsegs, s->bytes, s->wr_seg, s->wr_size, s->segs[0].id,
+		 s->fsync == SPOOL_FSYNC_ALWAYS     ? "always"
+		 : s->fsync == SPOOL_FSYNC_INTERVAL ? "interval"
+						    : "never",
+		 s->st.bytes_truncated);
+	return s;
+fail:
+	spool_close(s);
+	return NULL;
+}
+
+void
+spool_close(struct spool *s)
+{
+	if (!s)
+		return;
+	spool_syncer_stop(s);
+	if (s->wr_fd >= 0) {
+		if (fdatasync(s->wr_fd) < 0)
+			log_error("spool_sync_failed", "dir=%s error=\"%s\"", s->dir, strerror(errno));
+		close(s->wr_fd);
+	}
+	spool_rd_forget(s);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	if (s->dir_fd >= 0)
+		close(s->dir_fd);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
+	free(s->segs);
+	free(s->rd_buf);
+	free(s->dir);
+	free(s);
+}
+
+void
+spool_seek_start(struct spool *s, struct spool_pos *pos)
+{
+	pthread_mutex_lock(&s->mu);
+	pos->segment = s->segs[0].id;
+	pos->offset = SPOOL_SEG_HDR;
+	pthread_mutex_unlock(&s->mu);
+}
+
+void
+spool_tail(struct spool *s, struct spool_pos *pos)
+{
+	pthread_mutex_lock(&s->mu);
+	pos->segment = s->segs[s->nsegs - 1].id;
+	pos->offset = s->segs[s->nsegs - 1].size;
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* The mutex is not part of the value a const spool promises to keep. */
+long long
+spool_bytes(const struct spool *s)
+{
+	pthread_mutex_t *mu = (pthread_mutex_t *)&s->mu;
+	long long n;
+
+	pthread_mutex_lock(mu);
+	n = s->bytes;
+	pthread_mutex_unlock(mu);
+	return n;
+}
+
+void
+spool_stats(const struct spool *s, struct spool_stats *out)
+{
+	pthread_mutex_t *mu = (pthread_mutex_t *)&s->mu;
+
+	pthread_mutex_lock(mu);
+	*out = s->st;
+	pthread_mutex_unlock(mu);
+}
