@@ -3,63 +3,15 @@
  * connection after the first connect: it reconnects with back-off and
  * restores every remembered subscription. Paho calls our callbacks on its own
  * threads; none of them makes a blocking Paho call (that can deadlock). */
-#include "mqtt.h"
+#include "mqtt_int.h"
 
 #include "log.h"
 
-#include <MQTTClient.h>
 #include <errno.h>
-#include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define MQ_MAX_SUBS 32
-#define MQ_PUB_SLOTS 1024
-#define MQ_BACKOFF_MIN_MS 200
-#define MQ_BACKOFF_MAX_MS 10000
-
-struct mq_sub {
-	char filter[512];
-	int qos;
-};
-
-/* The PUBACK reason of a recent QoS 1 publish, by delivery token; seq tells
- * a fresh completion from one left by an earlier use of the same token. */
-struct mq_pub_slot {
-	int token;
-	int reason;
-	unsigned long long seq;
-};
-
-struct mq {
-	MQTTClient client;
-	mq_handler handler;
-	void *ctx;
-	char *url, *client_id, *username, *password, *ca_file;
-	char *will_topic, *will_payload;
-	int will_retain, will_qos;
-	int keepalive_s, session_expiry_s, clean_start, max_inflight;
-	long long connect_timeout_ms, publish_timeout_ms;
-
-	pthread_mutex_t mu;
-	pthread_cond_t cv;	/* keeper wake-ups */
-	pthread_cond_t pub_cv;	/* a PUBACK arrived or the connection dropped */
-	unsigned long long pub_seq;
-	pthread_t keeper;
-	int keeper_running;
-	int connected;		/* as far as callbacks have told us */
-	int keep;		/* the keeper should hold the connection up */
-	int stopping;
-	int need_resub;
-	struct mq_sub subs[MQ_MAX_SUBS];
-	int nsubs;
-	struct mq_pub_slot pub[MQ_PUB_SLOTS];
-	int last_reason;
-	char err[256];
-};
 
 static char *
 dup_or_null(const char *s)
@@ -67,8 +19,8 @@ dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-static long long
-mono_ms(void)
+long long
+mq_mono_ms(void)
 {
 	struct timespec ts;
 
@@ -76,8 +28,8 @@ mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void
-set_error(struct mq *m, int reason, const char *what)
+void
+mq_set_error(struct mq *m, int reason, const char *what)
 {
 	pthread_mutex_lock(&m->mu);
 	m->last_reason = reason;
@@ -89,8 +41,8 @@ set_error(struct mq *m, int reason, const char *what)
 }
 
 /* Waits on cv for at most ms; returns early when signalled. */
-static void
-wait_cv(struct mq *m, pthread_cond_t *cv, long long ms)
+void
+mq_wait_cv(struct mq *m, pthread_cond_t *cv, long long ms)
 {
 	struct timespec ts;
 
@@ -107,7 +59,7 @@ wait_cv(struct mq *m, pthread_cond_t *cv, long long ms)
 static void
 wait_locked(struct mq *m, long long ms)
 {
-	wait_cv(m, &m->cv, ms);
+	mq_wait_cv(m, &m->cv, ms);
 }
 
 static void
@@ -156,24 +108,6 @@ on_message(void *ctx, char *topic, int topic_len, MQTTClient_message *msg)
 	return 1;
 }
 
-static void
-on_published(void *ctx, int token, int packet_type, MQTTProperties *props,
-	     enum MQTTReasonCodes reason)
-{
-	struct mq *m = ctx;
-	struct mq_pub_slot *s;
-
-	(void)packet_type;
-	(void)props;
-	pthread_mutex_lock(&m->mu);
-	s = &m->pub[(unsigned)token % MQ_PUB_SLOTS];
-	s->token = token;
-	s->reason = (int)reason;
-	s->seq = ++m->pub_seq;
-	pthread_cond_broadcast(&m->pub_cv);
-	pthread_mutex_unlock(&m->mu);
-}
-
 struct mq *
 mq_new(const struct mq_opts *o, mq_handler handler, void *ctx)
 {
@@ -217,7 +151,7 @@ mq_new(const struct mq_opts *o, mq_handler handler, void *ctx)
 		return NULL;
 	}
 	MQTTClient_setCallbacks(m->client, m, on_connection_lost, on_message, NULL);
-	MQTTClient_setPublished(m->client, m, on_published);
+	MQTTClient_setPublished(m->client, m, mq_on_published);
 	return m;
 }
 
@@ -262,7 +196,7 @@ connect_once(struct mq *m, int clean_start)
 	MQTTResponse_free(r);
 	MQTTProperties_free(&props);
 	if (rc != MQTTCLIENT_SUCCESS) {
-		set_error(m, rc, "connect");
+		mq_set_error(m, rc, "connect");
 		return -1;
 	}
 	pthread_mutex_lock(&m->mu);
@@ -286,7 +220,7 @@ subscribe_now(struct mq *m, const char *filter, int qos)
 	MQTTResponse_free(r);
 	/* A v5 SUBACK carries the granted QoS (0..2) or a failure code >= 0x80. */
 	if (rc < 0 || rc >= 0x80) {
-		set_error(m, rc, "subscribe");
+		mq_set_error(m, rc, "subscribe");
 		log_error("mqtt_subscribe_failed", "filter=%s reason=%d", filter, rc);
 		return -1;
 	}
@@ -389,13 +323,13 @@ mq_connect(struct mq *m)
 int
 mq_connect_retry(struct mq *m, long long total_ms, volatile int *stop)
 {
-	long long start = mono_ms(), backoff = MQ_BACKOFF_MIN_MS;
+	long long start = mq_mono_ms(), backoff = MQ_BACKOFF_MIN_MS;
 	struct timespec ts;
 
 	for (;;) {
 		if (mq_connect(m) == 0)
 			return 0;
-		if ((stop && *stop) || (total_ms >= 0 && mono_ms() - start + backoff > total_ms))
+		if ((stop && *stop) || (total_ms >= 0 && mq_mono_ms() - start + backoff > total_ms))
 			return -1;
 		ts.tv_sec = backoff / 1000;
 		ts.tv_nsec = (backoff % 1000) * 1000000;
@@ -463,85 +397,6 @@ mq_disconnect(struct mq *m)
 	pthread_mutex_lock(&m->mu);
 	m->connected = 0;
 	pthread_mutex_unlock(&m->mu);
-}
-
-/* Waits for the PUBACK of token (published after completion number before).
- * Paho's own MQTTClient_waitForCompletion polls in 100 ms steps, too slow
- * for a daemon that publishes alarms one by one. */
-static int
-wait_puback(struct mq *m, int token, unsigned long long before)
-{
-	struct mq_pub_slot *s = &m->pub[(unsigned)token % MQ_PUB_SLOTS];
-	long long deadline = mono_ms() + m->publish_timeout_ms, left;
-	int reason = -1;
-
-	pthread_mutex_lock(&m->mu);
-	while (!(s->token == token && s->seq > before)) {
-		left = deadline - mono_ms();
-		if (left <= 0 || !m->connected)
-			break;
-		wait_cv(m, &m->pub_cv, left < 100 ? left : 100);
-	}
-	if (s->token == token && s->seq > before)
-		reason = s->reason;
-	pthread_mutex_unlock(&m->mu);
-	if (reason < 0) {
-		set_error(m, m->connected ? MQTTCLIENT_FAILURE : MQTTCLIENT_DISCONNECTED,
-			  "publish: no acknowledgement");
-		return -1;
-	}
-	if (reason >= 0x80) {
-		set_error(m, reason, "publish refused");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-publish(struct mq *m, const char *topic, const void *payload, size_t len, int qos,
-	int retain, int wait)
-{
-	MQTTClient_message msg = MQTTClient_message_initializer;
-	MQTTClient_deliveryToken token = 0;
-	MQTTResponse r;
-	unsigned long long before;
-	int rc;
-
-	if (len > INT_MAX) {
-		set_error(m, MQTTCLIENT_FAILURE, "publish: payload too large");
-		return -1;
-	}
-	msg.payload = (void *)payload;
-	msg.payloadlen = (int)len;
-	msg.qos = qos;
-	msg.retained = retain;
-	pthread_mutex_lock(&m->mu);
-	before = m->pub_seq;
-	pthread_mutex_unlock(&m->mu);
-	r = MQTTClient_publishMessage5(m->client, topic, &msg, &token);
-	rc = (int)r.reasonCode;
-	MQTTResponse_free(r);
-	if (rc != MQTTCLIENT_SUCCESS) {
-		set_error(m, rc, "publish");
-		return -1;
-	}
-	if (!wait || qos == 0)
-		return 0;
-	return wait_puback(m, token, before);
-}
-
-int
-mq_publish(struct mq *m, const char *topic, const void *payload, size_t len, int qos,
-	   int retain)
-{
-	return publish(m, topic, payload, len, qos, retain, 1);
-}
-
-int
-mq_publish_async(struct mq *m, const char *topic, const void *payload, size_t len,
-		 int qos, int retain)
-{
-	return publish(m, topic, payload, len, qos, retain, 0);
 }
 
 int

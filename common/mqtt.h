@@ -85,6 +85,20 @@ int
 mq_publish_async(struct mq *m, const char *topic, const void *payload, size_t len,
 		 int qos, int retain);
 
+/* For load generators and oracles: called on Paho's thread for every QoS 1
+ * acknowledgement with the token mq_publish_token returned and the PUBACK
+ * reason code (< 0x80: accepted by the broker). Set before connecting. */
+typedef void (*mq_ack_fn)(void *ctx, int token, int reason);
+void
+mq_set_ack_handler(struct mq *m, mq_ack_fn fn, void *ctx);
+/* Like mq_publish_async, and gives the delivery token. Returns 0, or -1 with
+ * mq_last_reason() == MQ_INFLIGHT_FULL when max_inflight publishes await
+ * their acknowledgement (wait for some, then try again), or another reason. */
+#define MQ_INFLIGHT_FULL (-4)
+int
+mq_publish_token(struct mq *m, const char *topic, const void *payload, size_t len, int qos,
+		 int retain, int *token);
+
 /* The last MQTT reason code (MQTT 5) and a text for it. */
 int
 mq_last_reason(const struct mq *m);

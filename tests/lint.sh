@@ -30,7 +30,7 @@ owner() { # header-regex allowed-files-regex
 	hits=$(grep -lE "#include <($1)" $srcs 2>/dev/null | grep -vE "$2" | grep -v '^tests/fuzz/')
 	if [ -n "$hits" ]; then echo "lint: <$1> included outside its owner:"; echo "$hits" | sed 's/^/  /'; fail=1; fi
 }
-owner 'MQTT[A-Za-z]*\.h' '^common/mqtt\.c$'
+owner 'MQTT[A-Za-z]*\.h' '^common/mqtt[a-z_]*\.(c|h)$'
 owner 'libpq-fe\.h' '^common/db[a-z_]*\.c$'
 owner 'yaml\.h' '^common/config[a-z_]*\.c$'
 owner 'jansson\.h' '^common/msg[a-z_]*\.c$'

@@ -1,0 +1,72 @@
+/* mqtt_int.h — what the files of the MQTT client share: struct mq and its
+ * small helpers. Private to common/mqtt*.c (the only users of Paho). */
+#ifndef FM_MQTT_INT_H
+#define FM_MQTT_INT_H
+
+#include "mqtt.h"
+
+#include <MQTTClient.h>
+#include <pthread.h>
+
+#define MQ_MAX_SUBS 32
+#define MQ_PUB_SLOTS 1024
+#define MQ_BACKOFF_MIN_MS 200
+#define MQ_BACKOFF_MAX_MS 10000
+
+struct mq_sub {
+	char filter[512];
+	int qos;
+};
+
+/* The PUBACK reason of a recent QoS 1 publish, by delivery token; seq tells
+ * a fresh completion from one left by an earlier use of the same token. */
+struct mq_pub_slot {
+	int token;
+	int reason;
+	unsigned long long seq;
+};
+
+struct mq {
+	MQTTClient client;
+	mq_handler handler;
+	void *ctx;
+	char *url, *client_id, *username, *password, *ca_file;
+	char *will_topic, *will_payload;
+	int will_retain, will_qos;
+	int keepalive_s, session_expiry_s, clean_start, max_inflight;
+	long long connect_timeout_ms, publish_timeout_ms;
+
+	pthread_mutex_t mu;
+	pthread_cond_t cv;	/* keeper wake-ups */
+	pthread_cond_t pub_cv;	/* a PUBACK arrived or the connection dropped */
+	unsigned long long pub_seq;
+	pthread_t keeper;
+	int keeper_running;
+	int connected;		/* as far as callbacks have told us */
+	int keep;		/* the keeper should hold the connection up */
+	int stopping;
+	int need_resub;
+	struct mq_sub subs[MQ_MAX_SUBS];
+	int nsubs;
+	struct mq_pub_slot pub[MQ_PUB_SLOTS];
+	int last_reason;
+	char err[256];
+	mq_ack_fn on_ack;
+	void *ack_ctx;
+};
+
+/* Monotonic milliseconds. */
+long long
+mq_mono_ms(void);
+/* Records the last reason and an error text (thread-safe). */
+void
+mq_set_error(struct mq *m, int reason, const char *what);
+/* Waits on cv (m->mu held) for at most ms; returns early when signalled. */
+void
+mq_wait_cv(struct mq *m, pthread_cond_t *cv, long long ms);
+/* Paho's callback for QoS 1 acknowledgements (mqtt_publish.c). */
+void
+mq_on_published(void *ctx, int token, int packet_type, MQTTProperties *props,
+		enum MQTTReasonCodes reason);
+
+#endif
