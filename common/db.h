@@ -119,6 +119,11 @@ enum db_status
 db_copy_row(struct db *db, int nfields, const char *const *fields);
 enum db_status
 db_copy_end(struct db *db);
+/* Sends rows that are already in COPY text format (every field escaped with
+ * db_copy_escape, tab-separated, each row ending in a newline). For bulk
+ * writers that prepare rows elsewhere (ingestd's spool records). */
+enum db_status
+db_copy_data(struct db *db, const char *data, size_t len);
 /* Abandons an open COPY: the server discards the rows and fails the COPY
  * (and so the enclosing transaction, which the caller must roll back).
  * reason is shown in the server's log. DB_OK when the server acknowledged. */

@@ -71,6 +71,25 @@ db_copy_row(struct db *db, int nfields, const char *const *fields)
 	return DB_OK;
 }
 
+enum db_status
+db_copy_data(struct db *db, const char *data, size_t len)
+{
+	enum db_status s = copy_ready(db);
+
+	if (s != DB_OK)
+		return s;
+	while (len > 0) {
+		/* libpq takes an int; send large buffers in 1 MiB pieces */
+		int n = len > (1u << 20) ? (1 << 20) : (int)len;
+
+		if (PQputCopyData(db->conn, data, n) != 1)
+			return db_failure(db, NULL, "copy");
+		data += n;
+		len -= (size_t)n;
+	}
+	return DB_OK;
+}
+
 /* Ends the COPY with errmsg (NULL: success) and collects its result. */
 static enum db_status
 copy_finish(struct db *db, const char *errmsg)

@@ -45,6 +45,20 @@ struct fm_daemon_conf {
 	long long stats_interval_ms;
 };
 
+/* ingestd's own settings (section "ingestd", beside instance and stats_interval). */
+struct fm_ingestd_conf {
+	int shared;			/* subscribe as $share/<share_group>/... */
+	char share_group[65];
+	int batch_rows;			/* commit a batch at this many rows ... */
+	long long batch_ms;		/* ... or when its oldest record waited this long */
+	long long max_payload_bytes;	/* larger payloads are rejected (too_large) */
+	long long future_skew_ms;	/* ts further ahead is rejected (ts_future) */
+	int retention_days;		/* history kept; older ts rejected, partitions dropped */
+	int partitions_ahead_days;	/* daily partitions created ahead */
+	long long registry_reload_ms;	/* re-read the device registry this often */
+	long long drain_ms;		/* on shutdown, how long to drain the spool */
+};
+
 struct fm_config {
 	char path[256];		/* the file that was loaded */
 	char config_dir[256];	/* registry, rules, plans: relative to the file */
@@ -53,6 +67,7 @@ struct fm_config {
 	struct fm_spool_conf spool;
 	struct fm_log_conf log;
 	struct fm_daemon_conf ingestd, alertd, schedd, dispatchd, fmsim;
+	struct fm_ingestd_conf ingest;
 };
 
 /* Loads path into cfg: defaults, file, then environment overrides

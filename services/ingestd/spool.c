@@ -39,7 +39,8 @@ check_opts(struct spool *s, const struct spool_opts *o)
 	}
 	if (s->max_bytes < need) {
 		log_error("spool_open_failed",
-			  "dir=%s reason=\"max_bytes=%lld must be at least %lld for segment_bytes=%lld\"",
+			  "dir=%s reason=\"max_bytes=%lld must be at least %lld for "
+			  "segment_bytes=%lld\"",
 			  o->dir, s->max_bytes, need, s->segment_bytes);
 		return -1;
 	}
@@ -78,8 +79,9 @@ open_dir_and_lock(struct spool *s)
 		n = pread(s->lock_fd, pid, sizeof pid - 1, 0);
 		pid[n > 0 ? n : 0] = '\0';
 		pid[strcspn(pid, "\n")] = '\0';
-		log_error("spool_locked", "dir=%s holder_pid=%s reason=\"another ingestd uses this spool\"",
-			  s->dir, pid[0] ? pid : "unknown");
+		log_error("spool_locked",
+			  "dir=%s holder_pid=%s reason=\"another ingestd uses this spool\"", s->dir,
+			  pid[0] ? pid : "unknown");
 		return -1;
 	}
 	/* The holder's pid, for the message above; the lock is what counts. */
@@ -157,10 +159,9 @@ cut_tail(struct spool *s, int fd, long long id, long long off, long long size, c
 }
 
 /* Checks the header of segment i; for the last one also every record,
- * cutting off a torn tail. Sets segs[i].size. *empty: the last segment never
- * held a record, so appends may go on in it. */
+ * cutting off a torn tail. Sets segs[i].size. */
 static int
-check_segment(struct spool *s, size_t i, int *empty)
+check_segment(struct spool *s, size_t i)
 {
 	char name[SPOOL_SEG_NAME_MAX];
 	unsigned char hdr[SPOOL_SEG_HDR];
@@ -185,45 +186,32 @@ check_segment(struct spool *s, size_t i, int *empty)
 			  strerror(errno));
 		goto fail;
 	}
-	if (size < SPOOL_SEG_HDR || spool_seg_hdr_is_blank(hdr)) {
-		/* Created just before a crash: its header never reached the disk. */
+	why = size < SPOOL_SEG_HDR ? "not_a_spool_segment" : spool_seg_hdr_check(hdr, id);
+	if (spool_seg_hdr_is_torn(hdr, size, id)) {
+		/* Created just before a crash (or written under fsync "never"):
+		 * its first block never reached the disk, so nothing in the file
+		 * can be trusted. An older one is left for the reader to skip. */
 		if (last) {
-			if (cut_tail(s, fd, id, 0, size, "blank_segment_header") < 0)
+			if (cut_tail(s, fd, id, 0, size, "torn_segment_header") < 0)
 				goto fail;
-			spool_seg_hdr_encode(hdr, id);
-			if (pwrite(fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr) {
-				log_error("spool_open_failed", "dir=%s file=%s reason=\"rewrite header\"",
-					  s->dir, name);
-				goto fail;
-			}
-			size = SPOOL_SEG_HDR;
+			size = 0;
 		} else {
-			log_warn("spool_segment_blank", "dir=%s file=%s size=%lld action=skip", s->dir,
-				 name, size);
+			log_warn("spool_segment_torn_header",
+				 "dir=%s file=%s size=%lld action=skip", s->dir, name, size);
 		}
-		/* Not reused even if last: records read before the crash may have
-		 * committed positions in it. */
-		*empty = 0;
-		s->segs[i].size = size;
-		close(fd);
-		return 0;
-	}
-	why = spool_seg_hdr_check(hdr, id);
-	if (why) {
+	} else if (why) {
 		log_error("spool_open_failed", "dir=%s file=%s reason=%s action=\"move it away\"",
 			  s->dir, name, why);
 		goto fail;
-	}
-	if (last) {
+	} else if (last) {
 		while ((nx = spool_rd_record(s, fd, id, off, size, &r)) == SPOOL_NEXT_REC)
 			off += SPOOL_REC_HDR + (long long)r.len;
+		spool_rd_forget(s);
 		if (nx == SPOOL_NEXT_IOERR)
 			goto fail;
 		if (nx == SPOOL_NEXT_BAD && cut_tail(s, fd, id, off, size, r.why) < 0)
 			goto fail;
-		*empty = size == SPOOL_SEG_HDR;
 		size = off;
-		spool_rd_forget(s);
 	}
 	s->segs[i].size = size;
 	close(fd);
@@ -234,42 +222,59 @@ fail:
 	return -1;
 }
 
-/* Finds and checks the segments, then picks the one to append to. */
+/* Removes segment i, which holds no record. Only while opening: a position
+ * in it resolves to the next segment, which is just as right. */
+static int
+remove_empty(struct spool *s, size_t i)
+{
+	char name[SPOOL_SEG_NAME_MAX];
+
+	spool_seg_name(name, s->segs[i].id);
+	if (unlinkat(s->dir_fd, name, 0) < 0 && errno != ENOENT) {
+		log_error("spool_open_failed", "dir=%s file=%s error=\"%s\"", s->dir, name,
+			  strerror(errno));
+		return -1;
+	}
+	memmove(s->segs + i, s->segs + i + 1, (s->nsegs - i - 1) * sizeof *s->segs);
+	s->nsegs--;
+	s->st.segments_deleted++;
+	return 0;
+}
+
+/* Finds and checks the segments, drops the empty ones, and starts a new
+ * segment to append to. Never appending after records from before the
+ * restart, nor reusing an emptied segment, keeps positions the database
+ * holds meaning the same bytes: with fsync "interval" or "never", a power
+ * loss can take back records the writer had already committed. */
 static int
 recover(struct spool *s)
 {
-	int empty = 0;
+	long long next_id = 1;
+	size_t i = 0;
 
 	if (list_segments(s) < 0)
 		return -1;
-	for (size_t i = 0; i < s->nsegs; i++) {
-		if (check_segment(s, i, &empty) < 0)
+	if (s->nsegs > 0)
+		next_id = s->segs[s->nsegs - 1].id + 1;
+	for (i = 0; i < s->nsegs; i++)
+		if (check_segment(s, i) < 0)
 			return -1;
-		s->bytes += s->segs[i].size;
-	}
-	if (s->nsegs > 0 && empty) {
-		char name[SPOOL_SEG_NAME_MAX];
-
-		s->wr_seg = s->segs[s->nsegs - 1].id;
-		spool_seg_name(name, s->wr_seg);
-		s->wr_fd = openat(s->dir_fd, name, O_RDWR | O_CLOEXEC);
-		if (s->wr_fd < 0) {
-			log_error("spool_open_failed", "dir=%s file=%s error=\"%s\"", s->dir, name,
-				  strerror(errno));
+	for (i = 0; i < s->nsegs;) {
+		if (s->segs[i].size > SPOOL_SEG_HDR) {
+			s->bytes += s->segs[i].size;
+			i++;
+		} else if (remove_empty(s, i) < 0) {
 			return -1;
 		}
-	} else {
-		/* Never append after records from before the restart: a position the
-		 * database holds in that segment then always means the same bytes. */
-		s->wr_seg = s->nsegs > 0 ? s->segs[s->nsegs - 1].id + 1 : 1;
-		s->wr_fd = spool_seg_create(s, s->wr_seg);
-		if (s->wr_fd < 0)
-			return -1;
-		push_seg(s, s->wr_seg, SPOOL_SEG_HDR);
-		s->bytes += SPOOL_SEG_HDR;
-		s->st.segments_created++;
 	}
-	s->wr_size = s->segs[s->nsegs - 1].size;
+	s->wr_seg = next_id;
+	s->wr_fd = spool_seg_create(s, s->wr_seg);
+	if (s->wr_fd < 0)
+		return -1;
+	push_seg(s, s->wr_seg, SPOOL_SEG_HDR);
+	s->bytes += SPOOL_SEG_HDR;
+	s->st.segments_created++;
+	s->wr_size = SPOOL_SEG_HDR;
 	return 0;
 }
 
@@ -284,8 +289,8 @@ spool_open(const struct spool_opts *o)
 	s->segment_bytes = o->segment_bytes ? o->segment_bytes : SPOOL_SEGMENT_BYTES_DEFAULT;
 	s->max_bytes = o->max_bytes ? o->max_bytes : SPOOL_MAX_BYTES_DEFAULT;
 	s->fsync = o->fsync;
-	s->interval_ms = o->fsync_interval_ms ? o->fsync_interval_ms
-					      : SPOOL_FSYNC_INTERVAL_MS_DEFAULT;
+	s->interval_ms =
+		o->fsync_interval_ms ? o->fsync_interval_ms : SPOOL_FSYNC_INTERVAL_MS_DEFAULT;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -300,7 +305,8 @@ spool_open(const struct spool_opts *o)
 	if (s->fsync == SPOOL_FSYNC_INTERVAL && spool_syncer_start(s) < 0)
 		goto fail;
 	log_info("spool_opened",
-		 "dir=%s segments=%zu bytes=%lld tail=%lld:%lld oldest=%lld fsync=%s truncated_bytes=%lld",
+		 "dir=%s segments=%zu bytes=%lld tail=%lld:%lld oldest=%lld fsync=%s "
+		 "truncated_bytes=%lld",
 		 s->dir, s->nsegs, s->bytes, s->wr_seg, s->wr_size, s->segs[0].id,
 		 s->fsync == SPOOL_FSYNC_ALWAYS     ? "always"
 		 : s->fsync == SPOOL_FSYNC_INTERVAL ? "interval"
@@ -320,7 +326,8 @@ spool_close(struct spool *s)
 	spool_syncer_stop(s);
 	if (s->wr_fd >= 0) {
 		if (fdatasync(s->wr_fd) < 0)
-			log_error("spool_sync_failed", "dir=%s error=\"%s\"", s->dir, strerror(errno));
+			log_error("spool_sync_failed", "dir=%s error=\"%s\"", s->dir,
+				  strerror(errno));
 		close(s->wr_fd);
 	}
 	spool_rd_forget(s);

@@ -28,9 +28,9 @@ enum spool_fsync {
 
 /* Zero means the default for every numeric field. */
 struct spool_opts {
-	const char *dir;            /* created (mode 0700) if missing; its parent must exist */
-	long long segment_bytes;    /* start a new segment file past this size */
-	long long max_bytes;        /* bound on unreleased bytes (segment files) */
+	const char *dir;         /* created (mode 0700) if missing; its parent must exist */
+	long long segment_bytes; /* start a new segment file past this size */
+	long long max_bytes;     /* bound on unreleased bytes (segment files) */
 	enum spool_fsync fsync;
 	long long fsync_interval_ms;
 };
@@ -52,19 +52,19 @@ enum spool_rc {
 };
 
 struct spool_stats {
-	long long appends;          /* records appended */
-	long long bytes_appended;   /* their bytes on disk, headers included */
-	long long full;             /* appends refused with SPOOL_FULL */
-	long long write_errors;     /* appends failed with SPOOL_ERR */
-	long long fsyncs;           /* fdatasync calls that made appended records durable */
-	long long sync_errors;      /* failed fdatasync calls (logged) */
+	long long appends;        /* records appended */
+	long long bytes_appended; /* their bytes on disk, headers included */
+	long long full;           /* appends refused with SPOOL_FULL */
+	long long write_errors;   /* appends failed with SPOOL_ERR */
+	long long fsyncs;         /* fdatasync calls that made appended records durable */
+	long long sync_errors;    /* failed fdatasync calls (logged) */
 	long long segments_created;
 	long long segments_deleted;
-	long long truncations;      /* torn or corrupt tails cut at open */
+	long long truncations; /* torn or corrupt tails cut at open */
 	long long bytes_truncated;
-	long long corrupt_skips;    /* corrupt records met by the reader */
-	long long bytes_skipped;    /* bytes it skipped because of them */
-	long long records_read;     /* records visited by spool_read */
+	long long corrupt_skips; /* corrupt records met by the reader */
+	long long bytes_skipped; /* bytes it skipped because of them */
+	long long records_read;  /* records visited by spool_read */
 };
 
 struct spool;
@@ -78,9 +78,11 @@ typedef int (*spool_visit)(void *ctx, const struct spool_pos *at, int type, cons
 /* Opens (creating if needed) the spool in o->dir: takes DIR/lock (a second
  * process, or a second open in this process, is refused), checks every
  * segment's header, validates the records of the last segment and truncates a
- * torn or corrupt tail (logged, counted in truncations), then starts a new
- * segment for appends. Returns NULL with the reason logged: bad options, an
- * I/O error, a foreign or newer-version segment file (never modified). */
+ * torn or corrupt tail (logged, counted in truncations), removes segments
+ * that hold no record, then starts a new segment for appends. Returns NULL
+ * with the reason logged: bad options (max_bytes must leave room for the
+ * segment being appended to plus one largest record), an I/O error, a foreign
+ * or newer-version segment file (never modified). o is not kept. */
 struct spool *
 spool_open(const struct spool_opts *o);
 

@@ -131,8 +131,8 @@ spool_append(struct spool *s, int type, const void *data, size_t len)
 	int must_roll, full, err;
 
 	if (type < 1 || type > 255 || len > SPOOL_RECORD_MAX || (len > 0 && !data)) {
-		log_limited(&inval_limit, LOG_ERROR, "spool_record_invalid", "type=%d len=%zu", type,
-			    len);
+		log_limited(&inval_limit, LOG_ERROR, "spool_record_invalid", "type=%d len=%zu",
+			    type, len);
 		return SPOOL_INVAL;
 	}
 	rec = SPOOL_REC_HDR + (long long)len;

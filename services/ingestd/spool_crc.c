@@ -25,7 +25,8 @@ crc_init(void)
 	/* crc_tab[t][i]: the CRC of byte i followed by t zero bytes. */
 	for (int i = 0; i < 256; i++)
 		for (int t = 1; t < 8; t++)
-			crc_tab[t][i] = (crc_tab[t - 1][i] >> 8) ^ crc_tab[0][crc_tab[t - 1][i] & 0xff];
+			crc_tab[t][i] =
+				(crc_tab[t - 1][i] >> 8) ^ crc_tab[0][crc_tab[t - 1][i] & 0xff];
 }
 
 static uint32_t

@@ -77,15 +77,23 @@ spool_seg_hdr_check(const unsigned char hdr[SPOOL_SEG_HDR], long long id)
 	return NULL;
 }
 
-/* All zero: what a file system may leave after power loss when the size of a
- * new file reached the disk but its first block did not. */
+/* A header that never fully reached the disk: the file is shorter than a
+ * header and holds a prefix of the right one, or the header is all zero (what
+ * a file system may leave after power loss when the size of a new file got to
+ * the disk but its first block did not). size: the file's; hdr is
+ * zero-filled past it. */
 int
-spool_seg_hdr_is_blank(const unsigned char hdr[SPOOL_SEG_HDR])
+spool_seg_hdr_is_torn(const unsigned char hdr[SPOOL_SEG_HDR], long long size, long long id)
 {
+	unsigned char want[SPOOL_SEG_HDR];
+	int blank = 1;
+
 	for (int i = 0; i < SPOOL_SEG_HDR; i++)
-		if (hdr[i] != 0)
-			return 0;
-	return 1;
+		blank &= hdr[i] == 0;
+	if (blank)
+		return 1;
+	spool_seg_hdr_encode(want, id);
+	return size < SPOOL_SEG_HDR && memcmp(hdr, want, (size_t)size) == 0;
 }
 
 void

@@ -90,7 +90,7 @@ spool_seg_hdr_encode(unsigned char hdr[SPOOL_SEG_HDR], long long id);
 const char *
 spool_seg_hdr_check(const unsigned char hdr[SPOOL_SEG_HDR], long long id);
 int
-spool_seg_hdr_is_blank(const unsigned char hdr[SPOOL_SEG_HDR]);
+spool_seg_hdr_is_torn(const unsigned char hdr[SPOOL_SEG_HDR], long long size, long long id);
 void
 spool_rec_hdr_encode(unsigned char hdr[SPOOL_REC_HDR], int type, const void *data, size_t len);
 const char *

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -53,8 +54,9 @@ rd_window(struct spool *s, int fd, long long seg, long long off, size_t need, lo
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			log_error("spool_read_failed", "dir=%s segment=%lld offset=%lld error=\"%s\"",
-				  s->dir, seg, off + (long long)got, strerror(errno));
+			log_error("spool_read_failed",
+				  "dir=%s segment=%lld offset=%lld error=\"%s\"", s->dir, seg,
+				  off + (long long)got, strerror(errno));
 			return NULL;
 		}
 		if (n == 0)
@@ -107,7 +109,8 @@ unreadable:
 }
 
 /* Fills v for pos->segment, under mu. A position in a segment that is gone
- * moves to the next one still there; past the end of a sealed segment (its
+ * (released, or removed at open as empty) moves to the next one still there,
+ * so {0, 0} means the oldest record; past the end of a sealed segment (its
  * tail was cut at open after a power loss, so the database holds rows the
  * spool lost) moves to the next segment; past the tail is an error. */
 static int
@@ -233,7 +236,7 @@ spool_read(struct spool *s, struct spool_pos *pos, size_t max_records, size_t ma
 				break;
 			continue;
 		}
-		if ((max_records > 0 && n >= max_records) ||
+		if ((max_records > 0 && n >= max_records) || n == INT_MAX ||
 		    (max_bytes > 0 && n > 0 && bytes >= max_bytes))
 			break;
 		if (rd_open(s, v.id) < 0)

@@ -1,0 +1,37 @@
+/* counters.h — ingestd's counters: what arrived, what was accepted and
+ * rejected (by reason), the spool and the writer. Updated lock-free on the
+ * receive thread; published retained on fm/v1/_sys/ingestd/{instance} and
+ * logged on SIGUSR1. */
+#ifndef INGESTD_COUNTERS_H
+#define INGESTD_COUNTERS_H
+
+#include "ingestd/ingest.h"
+#include "ingestd/spool.h"
+#include "ingestd/store.h"
+
+#include <stddef.h>
+
+struct counters {
+	long long received;
+	long long accepted;
+	long long rejected;
+	long long by_reason[INGEST_REASON_COUNT];
+	long long spool_full;	/* messages held back (back-pressure) */
+	long long spool_errors;
+};
+
+void
+counters_add(long long *c, long long n);
+
+/* Renders every counter with the spool's and the writer's as JSON for the
+ * stats topic (buf, cap). Returns its length or -1. */
+int
+counters_json(const struct counters *c, const struct spool_stats *sp, long long spool_bytes,
+	      const struct store_stats *st, const char *instance, long long now_ms, char *buf,
+	      size_t cap);
+/* The same as one log line (key=value). */
+void
+counters_log(const struct counters *c, const struct spool_stats *sp, long long spool_bytes,
+	     const struct store_stats *st);
+
+#endif

@@ -1,0 +1,439 @@
+/* store.c — the writer thread: spool -> PostgreSQL. A batch is committed
+ * together with the spool position, so after any crash the writer replays
+ * exactly the records whose transaction did not commit; duplicates that the
+ * replay or a QoS 1 redelivery bring are dropped by ON CONFLICT. A record
+ * PostgreSQL refuses (a poison record) is found by replaying the batch one
+ * record at a time and is moved to quarantine, so it cannot block the spool. */
+#include "store.h"
+
+#include "db.h"
+#include "ingestd/ingest.h"
+#include "log.h"
+#include "store_batch.h"
+#include "timeutil.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_BATCH_DEVICES 20000
+
+struct store {
+	struct store_opts o;
+	char instance[65];
+	struct spool *spool;
+	struct db *db;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	struct store_stats st;
+	volatile int stop;
+	long long drain_deadline_ms;
+	struct batch b;
+	struct sbuf status;
+	struct spool_pos committed, pos;
+	int careful;		/* replaying a failed batch one record at a time */
+	long long first_ms;	/* when the batch's first record was read (mono) */
+	long long newest_ms;	/* receipt time of the newest record (UTC) */
+};
+
+static const char *const setup_sql =
+	"CREATE TEMP TABLE IF NOT EXISTS readings_stage (LIKE readings) ON COMMIT DELETE ROWS;"
+	"CREATE TEMP TABLE IF NOT EXISTS events_stage (ts timestamptz, site_id text,"
+	" device_id text, event text, state text, seq bigint, detail jsonb) ON COMMIT DELETE ROWS;"
+	"CREATE TEMP TABLE IF NOT EXISTS status_stage (device_id text, site_id text,"
+	" last_seen timestamptz, last_seq bigint, state text, state_at timestamptz)"
+	" ON COMMIT DELETE ROWS;";
+
+static const char *const move_readings_sql =
+	"INSERT INTO readings (ts, device_id, metric, value, seq)"
+	" SELECT ts, device_id, metric, value, seq FROM readings_stage ON CONFLICT DO NOTHING";
+static const char *const move_events_sql =
+	"INSERT INTO events (ts, site_id, device_id, event, state, seq, detail)"
+	" SELECT ts, site_id, device_id, event, state, seq, detail FROM events_stage"
+	" ON CONFLICT DO NOTHING";
+/* A device heard from is online unless a status message says otherwise. */
+static const char *const seen_sql =
+	"INSERT INTO device_status AS d (device_id, site_id, state, last_seen, last_seq,"
+	" state_changed_at, updated_at)"
+	" SELECT device_id, site_id, COALESCE(state, 'online'), last_seen, last_seq,"
+	" COALESCE(state_at, last_seen), now() FROM status_stage"
+	" ON CONFLICT (device_id) DO UPDATE SET site_id = EXCLUDED.site_id,"
+	" last_seq = CASE WHEN EXCLUDED.last_seq IS NOT NULL AND (d.last_seen IS NULL"
+	" OR EXCLUDED.last_seen >= d.last_seen) THEN EXCLUDED.last_seq ELSE d.last_seq END,"
+	" last_seen = GREATEST(d.last_seen, EXCLUDED.last_seen), updated_at = now()";
+static const char *const state_sql =
+	"UPDATE device_status d SET state = s.state, state_changed_at = s.state_at"
+	" FROM status_stage s WHERE s.device_id = d.device_id AND s.state IS NOT NULL"
+	" AND (d.state_changed_at IS NULL OR s.state_at >= d.state_changed_at)";
+static const char *const position_sql =
+	"INSERT INTO ingest_spool_position (instance, segment, byte_offset, updated_at)"
+	" VALUES ($1, $2, $3, now()) ON CONFLICT (instance) DO UPDATE SET"
+	" segment = EXCLUDED.segment, byte_offset = EXCLUDED.byte_offset, updated_at = now()";
+
+static void
+sleep_ms(long long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static void
+bump(struct store *s, long long *field, long long n)
+{
+	pthread_mutex_lock(&s->mu);
+	*field += n;
+	pthread_mutex_unlock(&s->mu);
+}
+
+static enum db_status
+copy_in(struct store *s, const char *sql, const struct sbuf *rows)
+{
+	enum db_status st;
+
+	if (rows->len == 0)
+		return DB_OK;
+	st = db_copy_begin(s->db, sql);
+	if (st == DB_OK)
+		st = db_copy_data(s->db, rows->p, rows->len);
+	if (st == DB_OK)
+		return db_copy_end(s->db);
+	db_rollback(s->db);
+	return st;
+}
+
+static enum db_status
+exec(struct store *s, const char *sql, int n, const char *const *params, long long *affected)
+{
+	struct db_res *r = NULL;
+	enum db_status st = db_exec(s->db, sql, n, params, affected ? &r : NULL);
+
+	if (st == DB_OK && r) {
+		*affected = db_res_affected(r);
+		db_res_free(r);
+	}
+	return st;
+}
+
+/* Writes the batch and the position in one transaction. */
+static enum db_status
+write_batch(struct store *s, long long *inserted)
+{
+	char seg[24], off[24];
+	const char *params[3] = { s->instance, seg, off };
+	enum db_status st;
+
+	*inserted = 0;
+	s->status.len = 0;
+	batch_status_rows(&s->b, &s->status);
+	if ((st = db_begin(s->db)) != DB_OK)
+		return st;
+	if ((st = copy_in(s, "COPY readings_stage (ts, device_id, metric, value, seq) FROM STDIN",
+			  &s->b.readings)) != DB_OK)
+		return st;
+	if (s->b.readings.len && (st = exec(s, move_readings_sql, 0, NULL, inserted)) != DB_OK)
+		goto fail;
+	if ((st = copy_in(s, "COPY events_stage FROM STDIN", &s->b.events)) != DB_OK)
+		return st;
+	if (s->b.events.len && (st = exec(s, move_events_sql, 0, NULL, NULL)) != DB_OK)
+		goto fail;
+	if ((st = copy_in(s, "COPY quarantine (received_at, instance, topic, reason, raw,"
+			     " raw_bytes, detail) FROM STDIN", &s->b.quarantine)) != DB_OK)
+		return st;
+	if ((st = copy_in(s, "COPY status_stage FROM STDIN", &s->status)) != DB_OK)
+		return st;
+	if (s->status.len && ((st = exec(s, seen_sql, 0, NULL, NULL)) != DB_OK ||
+			      (st = exec(s, state_sql, 0, NULL, NULL)) != DB_OK))
+		goto fail;
+	snprintf(seg, sizeof seg, "%lld", s->pos.segment);
+	snprintf(off, sizeof off, "%lld", s->pos.offset);
+	if ((st = exec(s, position_sql, 3, params, NULL)) != DB_OK)
+		goto fail;
+	return db_commit(s->db);
+fail:
+	db_rollback(s->db);
+	return st;
+}
+
+static int
+visit(void *ctx, const struct spool_pos *at, int type, const void *data, size_t len)
+{
+	struct store *s = ctx;
+	char device[65], site[65];
+	long long ts_ms, seq;
+
+	(void)at;
+	if (batch_devices_full(&s->b))
+		return 1; /* commit first; this record starts the next batch */
+	if (batch_add(&s->b, type, data, len) < 0) {
+		static struct log_limit lim = LOG_LIMIT(10000);
+
+		log_limited(&lim, LOG_ERROR, "spool_record_unreadable", "type=%d len=%zu", type,
+			    len);
+		return 0; /* counted in bad_records; cannot be stored, skip it */
+	}
+	if (ingest_record_header(data, len, device, site, &ts_ms, &seq) && ts_ms > s->newest_ms)
+		s->newest_ms = ts_ms;
+	return 0;
+}
+
+static int
+grab_record(void *ctx, const struct spool_pos *at, int type, const void *data, size_t len)
+{
+	(void)at;
+	(void)type;
+	sbuf_append(ctx, data, len);
+	return 0;
+}
+
+/* Moves the record at s->committed (which PostgreSQL refused on its own) to
+ * quarantine: its bytes (bounded), the reason store_rejected and the error. */
+static enum db_status
+quarantine_poison(struct store *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct spool_pos pos = s->committed;
+	struct sbuf rec = { 0 }, row = { 0 };
+	char esc[1024], ts[40], num[32];
+	enum db_status st;
+	long long ignored;
+	size_t keep;
+
+	if (spool_read(s->spool, &pos, 1, 0, grab_record, &rec) != 1) {
+		free(rec.p);
+		return DB_FAIL;
+	}
+	tu_format_rfc3339(tu_now_ms(), ts, sizeof ts);
+	sbuf_append(&row, ts, strlen(ts));
+	sbuf_append(&row, "\t", 1);
+	sbuf_append(&row, s->instance, strlen(s->instance));
+	{
+		static const char mid[] = "\t-\tstore_rejected\t\\\\x";
+
+		sbuf_append(&row, mid, sizeof mid - 1);
+	}
+	keep = rec.len < INGEST_QUARANTINE_RAW_MAX ? rec.len : INGEST_QUARANTINE_RAW_MAX;
+	for (size_t i = 0; i < keep; i++) {
+		char h[2] = { hex[(unsigned char)rec.p[i] >> 4], hex[rec.p[i] & 15] };
+
+		sbuf_append(&row, h, 2);
+	}
+	snprintf(num, sizeof num, "\t%zu\t", rec.len);
+	sbuf_append(&row, num, strlen(num));
+	db_copy_escape(esc, sizeof esc, db_error(s->db));
+	sbuf_append(&row, esc, strlen(esc));
+	sbuf_append(&row, "\n", 1);
+	batch_reset(&s->b);
+	s->b.quarantine = row;
+	s->b.quarantine_rows = 1;
+	s->pos = pos;
+	st = write_batch(s, &ignored);
+	s->b.quarantine = (struct sbuf){ 0 };
+	free(row.p);
+	free(rec.p);
+	return st;
+}
+
+/* Connects, prepares the session, and finds where the spool stands. */
+static int
+connect_and_setup(struct store *s)
+{
+	const char *params[1] = { s->instance };
+	struct db_res *r = NULL;
+
+	if (db_connect_retry(s->db, -1, s->o.reconnect_max_ms, (volatile int *)&s->stop) != DB_OK)
+		return -1;
+	if (db_require_schema(s->db, DB_SCHEMA_VERSION_MIN) < 0 ||
+	    db_exec_script(s->db, setup_sql) != DB_OK ||
+	    db_exec(s->db, "SELECT segment, byte_offset FROM ingest_spool_position WHERE instance = $1",
+		    1, params, &r) != DB_OK) {
+		log_error("store_setup_failed", "error=\"%s\"", db_error(s->db));
+		return -1;
+	}
+	spool_seek_start(s->spool, &s->committed);
+	if (db_res_rows(r) == 1) {
+		struct spool_pos p = { atoll(db_res_get(r, 0, 0)), atoll(db_res_get(r, 0, 1)) };
+		struct spool_pos tail;
+
+		spool_tail(s->spool, &tail);
+		if (p.segment > tail.segment || (p.segment == tail.segment && p.offset > tail.offset))
+			log_warn("spool_position_ahead",
+				 "segment=%lld offset=%lld reason=\"the spool was replaced; replaying it all\"",
+				 p.segment, p.offset);
+		else if (p.segment > s->committed.segment ||
+			 (p.segment == s->committed.segment && p.offset > s->committed.offset))
+			s->committed = p;
+	}
+	db_res_free(r);
+	s->pos = s->committed;
+	pthread_mutex_lock(&s->mu);
+	s->st.connected = 1;
+	pthread_mutex_unlock(&s->mu);
+	log_info("store_ready", "segment=%lld offset=%lld", s->committed.segment,
+		 s->committed.offset);
+	return 0;
+}
+
+/* Reads until the batch is full, the spool is caught up, or it is old. */
+static int
+fill_batch(struct store *s)
+{
+	size_t max_records = s->careful ? 1 : 0;
+
+	for (;;) {
+		int n = spool_read(s->spool, &s->pos, max_records ? max_records : 1024, 0, visit, s);
+
+		if (n < 0)
+			return -1;
+		if (n > 0 && s->first_ms == 0)
+			s->first_ms = tu_mono_ms();
+		if (s->careful && s->b.records + s->b.bad_records > 0)
+			return 0;
+		if (n == 0 || s->b.rows >= s->o.batch_rows || batch_devices_full(&s->b) ||
+		    (s->first_ms && tu_mono_ms() - s->first_ms >= s->o.batch_ms))
+			return 0;
+	}
+}
+
+static void
+committed(struct store *s, long long inserted, long long started_ms)
+{
+	long long took = tu_mono_ms() - started_ms;
+
+	s->committed = s->pos;
+	spool_release(s->spool, &s->committed);
+	pthread_mutex_lock(&s->mu);
+	s->st.batches++;
+	s->st.records += s->b.records;
+	s->st.readings += s->b.readings_rows;
+	s->st.readings_new += inserted;
+	s->st.events += s->b.events_rows;
+	s->st.quarantined += s->b.quarantine_rows;
+	s->st.batch_ms_last = took;
+	if (took > s->st.batch_ms_max)
+		s->st.batch_ms_max = took;
+	if (s->newest_ms > 0)
+		s->st.commit_lag_ms = tu_now_ms() - s->newest_ms;
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct store *s = arg;
+	int ready = 0;
+
+	while (!s->stop || (ready && tu_mono_ms() < s->drain_deadline_ms)) {
+		long long started, inserted;
+		enum db_status st;
+
+		if (!ready) {
+			if (connect_and_setup(s) < 0) {
+				if (!s->stop)
+					sleep_ms(1000);
+				continue;
+			}
+			ready = 1;
+		}
+		batch_reset(&s->b);
+		s->first_ms = 0;
+		s->newest_ms = 0;
+		if (fill_batch(s) < 0) {
+			sleep_ms(100);
+			continue;
+		}
+		if (s->b.records + s->b.bad_records == 0) {
+			if (s->stop)
+				break; /* drained */
+			sleep_ms(2);
+			continue;
+		}
+		started = tu_mono_ms();
+		st = write_batch(s, &inserted);
+		if (st == DB_OK) {
+			committed(s, inserted, started);
+			s->careful = s->careful ? s->careful - 1 : 0;
+			continue;
+		}
+		bump(s, &s->st.db_errors, 1);
+		s->pos = s->committed;
+		if (st == DB_RETRY) {
+			log_warn("store_retry", "error=\"%s\"", db_error(s->db));
+			ready = 0;
+			pthread_mutex_lock(&s->mu);
+			s->st.connected = 0;
+			pthread_mutex_unlock(&s->mu);
+			continue;
+		}
+		if (!s->careful) {
+			/* Find the bad record: replay this batch one record at a time. */
+			log_warn("store_batch_refused", "records=%lld error=\"%s\"", s->b.records,
+				 db_error(s->db));
+			s->careful = (int)(s->b.records + s->b.bad_records);
+			continue;
+		}
+		log_error("store_record_refused", "segment=%lld offset=%lld error=\"%s\"",
+			  s->committed.segment, s->committed.offset, db_error(s->db));
+		if (quarantine_poison(s) == DB_OK) {
+			committed(s, 0, started);
+			bump(s, &s->st.poison, 1);
+			s->careful--;
+		} else {
+			sleep_ms(1000);
+		}
+	}
+	return NULL;
+}
+
+struct store *
+store_start(const struct store_opts *o, struct spool *spool)
+{
+	struct store *s = xcalloc(1, sizeof *s);
+
+	s->o = *o;
+	if (s->o.batch_rows <= 0)
+		s->o.batch_rows = 5000;
+	if (s->o.batch_ms <= 0)
+		s->o.batch_ms = 50;
+	if (s->o.reconnect_max_ms <= 0)
+		s->o.reconnect_max_ms = 10000;
+	snprintf(s->instance, sizeof s->instance, "%s", o->instance);
+	s->spool = spool;
+	s->db = db_new(o->conninfo);
+	db_set_application_name(s->db, "ingestd-writer");
+	pthread_mutex_init(&s->mu, NULL);
+	batch_init(&s->b, MAX_BATCH_DEVICES);
+	if (pthread_create(&s->thread, NULL, writer_main, s) != 0) {
+		log_error("store_thread_failed", NULL);
+		batch_free(&s->b);
+		db_free(s->db);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+store_stop(struct store *s, long long drain_ms)
+{
+	if (!s)
+		return;
+	s->drain_deadline_ms = tu_mono_ms() + drain_ms;
+	s->stop = 1;
+	pthread_join(s->thread, NULL);
+	batch_free(&s->b);
+	free(s->status.p);
+	db_free(s->db);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+void
+store_get_stats(struct store *s, struct store_stats *out)
+{
+	pthread_mutex_lock(&s->mu);
+	*out = s->st;
+	pthread_mutex_unlock(&s->mu);
+}
