@@ -14,12 +14,12 @@
 
 struct cfg_node {
 	enum cfg_kind kind;
-	int line;		/* 1-based */
+	int line; /* 1-based */
 	int quoted;
-	const char *file;	/* owned by the document */
-	char *str;		/* scalar text */
-	struct cfg_node **key;	/* mapping keys (scalars) */
-	struct cfg_node **val;	/* sequence items, or mapping values */
+	const char *file;      /* owned by the document */
+	char *str;             /* scalar text */
+	struct cfg_node **key; /* mapping keys (scalars) */
+	struct cfg_node **val; /* sequence items, or mapping values */
 	size_t n, cap;
 };
 
@@ -129,7 +129,7 @@ cfg_quoted(const struct cfg_node *n)
 int
 cfg_is_null(const struct cfg_node *n)
 {
-	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
+	static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
 
 	if (!n)
 		return 1;
@@ -190,7 +190,7 @@ struct parse {
 	struct cfg_errs *errs;
 	const char *buf;
 	size_t len;
-	int dups;		/* duplicate keys found: the document is refused */
+	int dups; /* duplicate keys found: the document is refused */
 };
 
 /* Line of a byte offset, for reader errors that carry no mark. */
@@ -214,17 +214,17 @@ next_event(struct parse *ps, yaml_event_t *ev)
 	if (yaml_parser_parse(&ps->yp, ev))
 		return 0;
 	if (p->error == YAML_READER_ERROR)
-		cfg_error_at(ps->errs, file, offset_line(ps, p->problem_offset),
-			     "invalid text: %s", p->problem ? p->problem : "unreadable input");
+		cfg_error_at(ps->errs, file, offset_line(ps, p->problem_offset), "invalid text: %s",
+			     p->problem ? p->problem : "unreadable input");
 	else if (p->error == YAML_MEMORY_ERROR)
 		fatal("out of memory");
 	else if (p->context)
 		cfg_error_at(ps->errs, file, (int)p->problem_mark.line + 1,
-			     "syntax error: %s (%s at line %d)", p->problem,
-			     p->context, (int)p->context_mark.line + 1);
+			     "syntax error: %s (%s at line %d)", p->problem, p->context,
+			     (int)p->context_mark.line + 1);
 	else
-		cfg_error_at(ps->errs, file, (int)p->problem_mark.line + 1,
-			     "syntax error: %s", p->problem ? p->problem : "invalid YAML");
+		cfg_error_at(ps->errs, file, (int)p->problem_mark.line + 1, "syntax error: %s",
+			     p->problem ? p->problem : "invalid YAML");
 	return -1;
 }
 
@@ -257,8 +257,8 @@ check_props(struct parse *ps, const yaml_event_t *ev)
 		return -1;
 	}
 	if (tag) {
-		cfg_error_at(ps->errs, ps->doc->file, ev_line(ev),
-			     "tags (%s) are not supported", tag);
+		cfg_error_at(ps->errs, ps->doc->file, ev_line(ev), "tags (%s) are not supported",
+			     tag);
 		return -1;
 	}
 	return 0;
@@ -290,8 +290,8 @@ check_dup_keys(struct parse *ps, const struct cfg_node *map)
 	for (size_t i = 1; i < map->n; i++) {
 		if (strcmp(k[i - 1]->str, k[i]->str) != 0)
 			continue;
-		cfg_error(ps->errs, k[i], "duplicate key '%s' (first at line %d)",
-			  k[i]->str, k[i - 1]->line);
+		cfg_error(ps->errs, k[i], "duplicate key '%s' (first at line %d)", k[i]->str,
+			  k[i - 1]->line);
 		ps->dups++;
 	}
 	free(k);
@@ -322,7 +322,8 @@ parse_scalar(struct parse *ps, const yaml_event_t *ev)
 static int
 parse_children(struct parse *ps, struct cfg_node *n, int depth)
 {
-	yaml_event_type_t end = n->kind == CFG_MAP ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
+	yaml_event_type_t end =
+		n->kind == CFG_MAP ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
 	struct cfg_node *key = NULL, *val;
 	yaml_event_t ev;
 
@@ -336,7 +337,8 @@ parse_children(struct parse *ps, struct cfg_node *n, int depth)
 		if (n->kind == CFG_MAP) {
 			if (ev.type != YAML_SCALAR_EVENT) {
 				cfg_error_at(ps->errs, ps->doc->file, ev_line(&ev),
-					     "mapping keys must be plain text, not a list, mapping or alias");
+					     "mapping keys must be plain text, not a list, mapping "
+					     "or alias");
 				yaml_event_delete(&ev);
 				return -1;
 			}
@@ -364,8 +366,8 @@ parse_node(struct parse *ps, yaml_event_t *ev, int depth)
 	struct cfg_node *n = NULL;
 
 	if (depth > CFG_MAX_DEPTH) {
-		cfg_error_at(ps->errs, ps->doc->file, ev_line(ev),
-			     "nested deeper than %d levels", CFG_MAX_DEPTH);
+		cfg_error_at(ps->errs, ps->doc->file, ev_line(ev), "nested deeper than %d levels",
+			     CFG_MAX_DEPTH);
 		goto fail;
 	}
 	if (ev->type == YAML_ALIAS_EVENT) {
@@ -408,14 +410,14 @@ parse_stream(struct parse *ps)
 
 	if (next_event(ps, &ev) < 0)
 		return -1;
-	yaml_event_delete(&ev);		/* stream start */
+	yaml_event_delete(&ev); /* stream start */
 	if (next_event(ps, &ev) < 0)
 		return -1;
 	if (ev.type == YAML_STREAM_END_EVENT) {
 		yaml_event_delete(&ev);
 		return 0;
 	}
-	yaml_event_delete(&ev);		/* document start */
+	yaml_event_delete(&ev); /* document start */
 	if (next_event(ps, &ev) < 0)
 		return -1;
 	ps->doc->root = parse_node(ps, &ev, 1);
@@ -423,7 +425,7 @@ parse_stream(struct parse *ps)
 		return -1;
 	if (next_event(ps, &ev) < 0)
 		return -1;
-	yaml_event_delete(&ev);		/* document end */
+	yaml_event_delete(&ev); /* document end */
 	if (next_event(ps, &ev) < 0)
 		return -1;
 	if (ev.type != YAML_STREAM_END_EVENT) {
@@ -443,7 +445,7 @@ parse_stream(struct parse *ps)
 struct cfg_doc *
 cfg_load_buf(const char *name, const char *buf, size_t len, struct cfg_errs *errs)
 {
-	struct parse ps = { .errs = errs, .buf = buf, .len = len };
+	struct parse ps = {.errs = errs, .buf = buf, .len = len};
 
 	if (len > CFG_MAX_FILE_BYTES) {
 		cfg_error_at(errs, name, 0, "file too large (%zu bytes, at most %d)", len,

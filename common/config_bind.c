@@ -16,7 +16,7 @@ struct why {
 	char text[512];
 };
 
-#define WHY(w, ...) snprintf((w)->text, sizeof (w)->text, __VA_ARGS__)
+#define WHY(w, ...) snprintf((w)->text, sizeof(w)->text, __VA_ARGS__)
 
 int
 cfg_parse_duration(const char *s, long long *out_ms)
@@ -25,8 +25,7 @@ cfg_parse_duration(const char *s, long long *out_ms)
 		const char *suffix;
 		long long ms;
 	} units[] = {
-		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
-		{ "d", 86400000 }, { "", 1000 },
+		{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000}, {"", 1000},
 	};
 	unsigned long long v = 0;
 	const char *p = s;
@@ -56,7 +55,7 @@ fmt_duration(char *buf, size_t cap, long long ms)
 	static const struct {
 		const char *suffix;
 		long long ms;
-	} units[] = { { "d", 86400000 }, { "h", 3600000 }, { "m", 60000 }, { "s", 1000 } };
+	} units[] = {{"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}};
 
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
 		if (ms != 0 && ms % units[i].ms == 0) {
@@ -154,8 +153,8 @@ bind_enum(const struct cfg_field *f, const char *s, int *out, struct why *w)
 	}
 	off = (size_t)WHY(w, "unknown value '%s' (expected one of: ", s);
 	for (i = 0; f->names[i] && off < sizeof w->text; i++)
-		off += (size_t)snprintf(w->text + off, sizeof w->text - off, "%s%s",
-					i ? ", " : "", f->names[i]);
+		off += (size_t)snprintf(w->text + off, sizeof w->text - off, "%s%s", i ? ", " : "",
+					f->names[i]);
 	if (off < sizeof w->text)
 		snprintf(w->text + off, sizeof w->text - off, ")");
 	return -1;
@@ -185,12 +184,12 @@ bind_scalar(const struct cfg_field *f, const char *s, int quoted, char *dst, str
 			    f->type == CFG_T_LLONG ? " (suffix k, M or G allowed)" : "", s);
 			return -1;
 		}
-		if (f->type == CFG_T_INT && (ll < INT_MIN || ll > INT_MAX) && !has_bounds(f)) {
+		if (check_range(f, ll, w) < 0)
+			return -1;
+		if (f->type == CFG_T_INT && (ll < INT_MIN || ll > INT_MAX)) {
 			WHY(w, "out of range %d..%d", INT_MIN, INT_MAX);
 			return -1;
 		}
-		if (check_range(f, ll, w) < 0)
-			return -1;
 		if (f->type == CFG_T_INT)
 			*(int *)dst = (int)ll;
 		else
@@ -351,8 +350,8 @@ unknown_key(const struct cfg_node *map, size_t i, const struct cfg_field *fields
 }
 
 static int
-bind_map(const struct cfg_node *map, const struct cfg_node *where,
-	 const struct cfg_field *fields, void *target, struct cfg_errs *errs)
+bind_map(const struct cfg_node *map, const struct cfg_node *where, const struct cfg_field *fields,
+	 void *target, struct cfg_errs *errs)
 {
 	int rc = 0;
 

@@ -1,16 +1,17 @@
 /* msg.h — the JSON payloads of architecture.md: strict decoders for what
  * devices send (telemetry, event, status) into fixed-size structs, with a
  * named reason for every rejection, and encoders for what daemons publish.
- * The only user of the JSON library (msg_decode.c, msg_encode.c): no JSON
- * tree ever leaves them. Pure: no I/O, no clock (now_ms comes in the limits),
+ * msg_decode.c and msg_encode.c are the only users of the JSON library and no
+ * JSON tree ever leaves them; msg_reason.c holds the names and defaults. Pure: no I/O, no clock (now_ms comes in the limits),
  * no state kept between calls; safe to call from several threads. */
 #ifndef FM_MSG_H
 #define FM_MSG_H
 
 #include <stddef.h>
 
-#define MSG_NAME_MAX 64         /* metric and event names: [a-z0-9_]{1,64} */
-#define MSG_METRICS_MAX 256     /* hard cap on metrics per telemetry message */
+#define MSG_NAME_MAX 64     /* metric and event names: [a-z0-9_]{1,64} */
+#define MSG_ID_MAX 64       /* identifiers (topic levels): [A-Za-z0-9_-]{1,64} */
+#define MSG_METRICS_MAX 256 /* hard cap on metrics per telemetry message */
 #define MSG_DEFAULT_MAX_BYTES 65536
 #define MSG_DETAIL_KEYS_MAX 16
 #define MSG_DETAIL_STRING_MAX 256 /* bytes of UTF-8 in one detail string */
@@ -36,22 +37,22 @@ enum msg_reason {
 	MSG_ERR_NUMBER_NONFINITE, /* NaN, Infinity, -Infinity, nan, inf: not JSON */
 	MSG_ERR_NO_MEMORY,        /* the parser ran out of memory: retry, not the sender's fault */
 	/* the envelope */
-	MSG_ERR_NOT_OBJECT,       /* top level is not an object */
-	MSG_ERR_UNKNOWN_FIELD,    /* a top-level field this message type does not define */
-	MSG_ERR_IDENTITY_TYPE,    /* "device" or "site" present but not a string */
-	MSG_ERR_IDENTITY_MISMATCH,/* "device" or "site" differs from the topic's */
+	MSG_ERR_NOT_OBJECT,        /* top level is not an object */
+	MSG_ERR_UNKNOWN_FIELD,     /* a top-level field this message type does not define */
+	MSG_ERR_IDENTITY_TYPE,     /* "device" or "site" present but not a string */
+	MSG_ERR_IDENTITY_MISMATCH, /* "device" or "site" differs from the topic's */
 	MSG_ERR_SEQ_MISSING,
-	MSG_ERR_SEQ_TYPE,         /* not an integer (1.0 and "1" are not) */
+	MSG_ERR_SEQ_TYPE, /* not an integer (1.0 and "1" are not) */
 	MSG_ERR_SEQ_NEGATIVE,
-	MSG_ERR_TS_TYPE,          /* not an integer */
+	MSG_ERR_TS_TYPE, /* not an integer */
 	MSG_ERR_TS_NEGATIVE,
-	MSG_ERR_TS_FUTURE,        /* later than now_ms + future_skew_ms */
-	MSG_ERR_TS_TOO_OLD,       /* earlier than now_ms - max_age_ms */
-	MSG_ERR_BOOT_TYPE,        /* not an integer */
+	MSG_ERR_TS_FUTURE,  /* later than now_ms + future_skew_ms */
+	MSG_ERR_TS_TOO_OLD, /* earlier than now_ms - max_age_ms */
+	MSG_ERR_BOOT_TYPE,  /* not an integer */
 	MSG_ERR_BOOT_NEGATIVE,
 	/* telemetry */
 	MSG_ERR_METRICS_MISSING,
-	MSG_ERR_METRICS_TYPE,     /* "metrics" is not an object */
+	MSG_ERR_METRICS_TYPE, /* "metrics" is not an object */
 	MSG_ERR_METRICS_EMPTY,
 	MSG_ERR_TOO_MANY_METRICS, /* more than limits.max_metrics */
 	MSG_ERR_METRIC_NAME,      /* not [a-z0-9_]{1,64} */
@@ -61,17 +62,17 @@ enum msg_reason {
 	MSG_ERR_METRIC_OBJECT,
 	/* event and status */
 	MSG_ERR_EVENT_MISSING,
-	MSG_ERR_EVENT_TYPE,       /* "event" is not a string */
-	MSG_ERR_EVENT_NAME,       /* not [a-z0-9_]{1,64} */
+	MSG_ERR_EVENT_TYPE, /* "event" is not a string */
+	MSG_ERR_EVENT_NAME, /* not [a-z0-9_]{1,64} */
 	MSG_ERR_STATE_MISSING,
-	MSG_ERR_STATE_TYPE,       /* "state" is not a string */
-	MSG_ERR_STATE_VALUE,      /* event: not active|cleared; status: not online|offline */
-	MSG_ERR_DETAIL_TYPE,      /* "detail" is not an object */
-	MSG_ERR_DETAIL_TOO_MANY_KEYS, /* more than MSG_DETAIL_KEYS_MAX */
-	MSG_ERR_DETAIL_KEY,       /* a key that is not [a-z0-9_]{1,64} */
-	MSG_ERR_DETAIL_VALUE,     /* null, array or object: detail is flat */
+	MSG_ERR_STATE_TYPE,             /* "state" is not a string */
+	MSG_ERR_STATE_VALUE,            /* event: not active|cleared; status: not online|offline */
+	MSG_ERR_DETAIL_TYPE,            /* "detail" is not an object */
+	MSG_ERR_DETAIL_TOO_MANY_KEYS,   /* more than MSG_DETAIL_KEYS_MAX */
+	MSG_ERR_DETAIL_KEY,             /* a key that is not [a-z0-9_]{1,64} */
+	MSG_ERR_DETAIL_VALUE,           /* null, array or object: detail is flat */
 	MSG_ERR_DETAIL_STRING_TOO_LONG, /* a string over MSG_DETAIL_STRING_MAX bytes */
-	MSG_ERR_DETAIL_TOO_LARGE, /* canonical text over MSG_DETAIL_JSON_MAX - 1 bytes */
+	MSG_ERR_DETAIL_TOO_LARGE,       /* canonical text over MSG_DETAIL_JSON_MAX - 1 bytes */
 	MSG_REASON_COUNT
 };
 
@@ -79,28 +80,28 @@ enum msg_reason {
  * checks compare ts with now_ms (UTC ms, read by the caller); set
  * future_skew_ms or max_age_ms to MSG_LIMIT_OFF to skip that check. */
 struct msg_limits {
-	size_t max_bytes;         /* default MSG_DEFAULT_MAX_BYTES */
-	int max_metrics;          /* 1..MSG_METRICS_MAX; other values mean MSG_METRICS_MAX */
+	size_t max_bytes; /* default MSG_DEFAULT_MAX_BYTES */
+	int max_metrics;  /* 1..MSG_METRICS_MAX; other values mean MSG_METRICS_MAX */
 	long long now_ms;
 	long long future_skew_ms; /* default 300000 (5 min) */
 	long long max_age_ms;     /* default 90 days */
 };
 
-/* The fields every device message may carry. seq is 0..2^63-1 (JSON
- * integers are read as signed 64-bit; a larger seq is number_overflow). */
 struct msg_telemetry_metric {
 	char name[MSG_NAME_MAX + 1];
-	double value;   /* finite; a boolean is 1.0 or 0.0 */
+	double value; /* finite; a boolean is 1.0 or 0.0 */
 	int is_bool;
 };
 
+/* seq is 0..2^63-1 in every device message: JSON integers are read as signed
+ * 64-bit, so a larger seq is number_overflow. */
 struct msg_telemetry {
 	long long seq;
-	long long ts_ms;   /* valid if has_ts; else the caller uses receipt time */
+	long long ts_ms; /* valid if has_ts; else the caller uses receipt time */
 	int has_ts;
-	long long boot;    /* restart counter, valid if has_boot */
+	long long boot; /* restart counter, valid if has_boot */
 	int has_boot;
-	int n_metrics;     /* 1..MSG_METRICS_MAX, in payload order */
+	int n_metrics; /* 1..MSG_METRICS_MAX, in payload order */
 	struct msg_telemetry_metric metrics[MSG_METRICS_MAX];
 };
 
@@ -139,18 +140,15 @@ msg_limits_default(struct msg_limits *lim, long long now_ms);
  * outlives the call. */
 enum msg_reason
 msg_decode_telemetry(const char *buf, size_t len, const struct msg_limits *lim,
-		     const char *expect_site, const char *expect_device,
-		     struct msg_telemetry *out);
+		     const char *expect_site, const char *expect_device, struct msg_telemetry *out);
 
 enum msg_reason
-msg_decode_event(const char *buf, size_t len, const struct msg_limits *lim,
-		 const char *expect_site, const char *expect_device,
-		 struct msg_event *out);
+msg_decode_event(const char *buf, size_t len, const struct msg_limits *lim, const char *expect_site,
+		 const char *expect_device, struct msg_event *out);
 
 enum msg_reason
 msg_decode_status(const char *buf, size_t len, const struct msg_limits *lim,
-		  const char *expect_site, const char *expect_device,
-		  struct msg_status *out);
+		  const char *expect_site, const char *expect_device, struct msg_status *out);
 
 /* "ok", "too_large", ...; "unknown" for values out of range. */
 const char *
@@ -183,25 +181,27 @@ enum msg_alarm_transition {
 };
 
 /* An alarm as published on fm/v1/{site}/alarm/{id} and alarm-log. Strings are
- * borrowed for the call; the NULL-able ones are written as JSON null. */
+ * borrowed for the call; the NULL-able ones are written as JSON null.
+ * alarm_id, site, device, acked_by and wo_id are identifiers
+ * ([A-Za-z0-9_-]{1,64}, as in topics); rule and message are free text. */
 struct msg_alarm {
-	const char *alarm_id;      /* required */
-	const char *site;          /* required */
-	const char *device;        /* required */
-	const char *rule;          /* required */
-	int severity;              /* 1 (I, most severe) .. 4 (IV) */
+	const char *alarm_id; /* required */
+	const char *site;     /* required */
+	const char *device;   /* required */
+	const char *rule;     /* required */
+	int severity;         /* 1 (I, most severe) .. 4 (IV) */
 	enum msg_alarm_state state;
 	int acked;
-	const char *acked_by;      /* NULL -> null */
+	const char *acked_by; /* NULL -> null */
 	long long raised_at_ms;
-	long long cleared_at_ms;   /* written only if has_cleared_at, else null */
+	long long cleared_at_ms; /* written only if has_cleared_at, else null */
 	int has_cleared_at;
-	double value;              /* written only if has_value (finite), else null */
+	double value; /* written only if has_value (finite), else null */
 	int has_value;
-	const char *message;       /* NULL -> null */
+	const char *message; /* NULL -> null */
 	enum msg_alarm_transition transition;
-	int escalation_level;      /* >= 0 */
-	const char *wo_id;         /* NULL -> null */
+	int escalation_level; /* >= 0 */
+	const char *wo_id;    /* NULL -> null */
 };
 
 /* One stats counter: name (borrowed) and value. */
@@ -211,7 +211,8 @@ struct msg_counter {
 };
 
 /* Field order as in architecture.md. -1 also for a missing required string,
- * severity outside 1..4, a negative escalation_level or a non-finite value. */
+ * an invalid identifier, an empty rule, severity outside 1..4, a negative
+ * escalation_level or a non-finite value. */
 int
 msg_encode_alarm(const struct msg_alarm *a, char *buf, size_t cap);
 

@@ -10,111 +10,17 @@
 #include <string.h>
 #include <strings.h>
 
-#define DAY_MS 86400000LL
-
-static const char *const reason_names[MSG_REASON_COUNT] = {
-	[MSG_OK] = "ok",
-	[MSG_ERR_EMPTY] = "empty",
-	[MSG_ERR_TOO_LARGE] = "too_large",
-	[MSG_ERR_BAD_JSON] = "bad_json",
-	[MSG_ERR_BAD_UTF8] = "bad_utf8",
-	[MSG_ERR_STRING_NUL] = "string_nul",
-	[MSG_ERR_DUPLICATE_KEY] = "duplicate_key",
-	[MSG_ERR_TOO_DEEP] = "too_deep",
-	[MSG_ERR_NUMBER_OVERFLOW] = "number_overflow",
-	[MSG_ERR_NUMBER_NONFINITE] = "number_nonfinite",
-	[MSG_ERR_NO_MEMORY] = "no_memory",
-	[MSG_ERR_NOT_OBJECT] = "not_object",
-	[MSG_ERR_UNKNOWN_FIELD] = "unknown_field",
-	[MSG_ERR_IDENTITY_TYPE] = "identity_type",
-	[MSG_ERR_IDENTITY_MISMATCH] = "identity_mismatch",
-	[MSG_ERR_SEQ_MISSING] = "seq_missing",
-	[MSG_ERR_SEQ_TYPE] = "seq_type",
-	[MSG_ERR_SEQ_NEGATIVE] = "seq_negative",
-	[MSG_ERR_TS_TYPE] = "ts_type",
-	[MSG_ERR_TS_NEGATIVE] = "ts_negative",
-	[MSG_ERR_TS_FUTURE] = "ts_future",
-	[MSG_ERR_TS_TOO_OLD] = "ts_too_old",
-	[MSG_ERR_BOOT_TYPE] = "boot_type",
-	[MSG_ERR_BOOT_NEGATIVE] = "boot_negative",
-	[MSG_ERR_METRICS_MISSING] = "metrics_missing",
-	[MSG_ERR_METRICS_TYPE] = "metrics_type",
-	[MSG_ERR_METRICS_EMPTY] = "metrics_empty",
-	[MSG_ERR_TOO_MANY_METRICS] = "too_many_metrics",
-	[MSG_ERR_METRIC_NAME] = "metric_name",
-	[MSG_ERR_METRIC_STRING] = "metric_string",
-	[MSG_ERR_METRIC_NULL] = "metric_null",
-	[MSG_ERR_METRIC_ARRAY] = "metric_array",
-	[MSG_ERR_METRIC_OBJECT] = "metric_object",
-	[MSG_ERR_EVENT_MISSING] = "event_missing",
-	[MSG_ERR_EVENT_TYPE] = "event_type",
-	[MSG_ERR_EVENT_NAME] = "event_name",
-	[MSG_ERR_STATE_MISSING] = "state_missing",
-	[MSG_ERR_STATE_TYPE] = "state_type",
-	[MSG_ERR_STATE_VALUE] = "state_value",
-	[MSG_ERR_DETAIL_TYPE] = "detail_type",
-	[MSG_ERR_DETAIL_TOO_MANY_KEYS] = "detail_too_many_keys",
-	[MSG_ERR_DETAIL_KEY] = "detail_key",
-	[MSG_ERR_DETAIL_VALUE] = "detail_value",
-	[MSG_ERR_DETAIL_STRING_TOO_LONG] = "detail_string_too_long",
-	[MSG_ERR_DETAIL_TOO_LARGE] = "detail_too_large",
-};
-
-static const char *const telemetry_fields[] = { "seq", "ts", "boot", "metrics",
-						"device", "site", NULL };
-static const char *const event_fields[] = { "seq", "ts", "boot", "event", "state",
-					    "detail", "device", "site", NULL };
-static const char *const status_fields[] = { "state", "ts", "device", "site", NULL };
+static const char *const telemetry_fields[] = {"seq",    "ts",   "boot", "metrics",
+					       "device", "site", NULL};
+static const char *const event_fields[] = {"seq",    "ts",     "boot", "event", "state",
+					   "detail", "device", "site", NULL};
+static const char *const status_fields[] = {"state", "ts", "device", "site", NULL};
 
 /* seq, ts and boot: the header every device message shares. */
 struct head {
 	long long seq, ts_ms, boot;
 	int has_ts, has_boot;
 };
-
-const char *
-msg_reason_name(enum msg_reason r)
-{
-	if ((unsigned)r >= MSG_REASON_COUNT)
-		return "unknown";
-	return reason_names[r];
-}
-
-const char *
-msg_event_state_name(enum msg_event_state s)
-{
-	return s == MSG_EVENT_ACTIVE ? "active" : s == MSG_EVENT_CLEARED ? "cleared" : "unknown";
-}
-
-const char *
-msg_status_state_name(enum msg_status_state s)
-{
-	return s == MSG_STATUS_ONLINE ? "online" : s == MSG_STATUS_OFFLINE ? "offline" : "unknown";
-}
-
-void
-msg_limits_default(struct msg_limits *lim, long long now_ms)
-{
-	lim->max_bytes = MSG_DEFAULT_MAX_BYTES;
-	lim->max_metrics = MSG_METRICS_MAX;
-	lim->now_ms = now_ms;
-	lim->future_skew_ms = 5 * 60 * 1000LL;
-	lim->max_age_ms = 90 * DAY_MS;
-}
-
-int
-msg_name_valid(const char *s)
-{
-	size_t n = 0;
-
-	for (; s[n] != '\0'; n++) {
-		char c = s[n];
-		if (n == MSG_NAME_MAX ||
-		    !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
-			return 0;
-	}
-	return n > 0;
-}
 
 static int
 is_alpha(char c)
@@ -128,7 +34,7 @@ is_alpha(char c)
 static int
 nonfinite_word_at(const char *buf, size_t len, size_t pos)
 {
-	static const char *const words[] = { "nan", "inf", "infinity" };
+	static const char *const words[] = {"nan", "inf", "infinity"};
 	size_t s = pos < len ? pos : len, e, i;
 
 	while (s > 0 && is_alpha(buf[s - 1]))
@@ -205,7 +111,8 @@ check_fields(json_t *root, const char *const *allowed)
 	const char *key;
 	json_t *val;
 
-	json_object_foreach(root, key, val) {
+	json_object_foreach(root, key, val)
+	{
 		size_t i = 0;
 		while (allowed[i] != NULL && strcmp(allowed[i], key) != 0)
 			i++;
@@ -232,8 +139,8 @@ check_identity_field(json_t *root, const char *key, const char *expect)
 /* A non-negative integer field. missing: the reason if absent (MSG_OK for
  * an optional field, leaving *present 0). */
 static enum msg_reason
-read_count(json_t *root, const char *key, enum msg_reason missing,
-	   enum msg_reason type, enum msg_reason negative, long long *v, int *present)
+read_count(json_t *root, const char *key, enum msg_reason missing, enum msg_reason type,
+	   enum msg_reason negative, long long *v, int *present)
 {
 	json_t *j = json_object_get(root, key);
 
@@ -265,8 +172,8 @@ check_ts(const struct msg_limits *lim, long long ts_ms)
 static enum msg_reason
 read_ts(json_t *root, const struct msg_limits *lim, long long *ts_ms, int *has_ts)
 {
-	enum msg_reason r = read_count(root, "ts", MSG_OK, MSG_ERR_TS_TYPE,
-				       MSG_ERR_TS_NEGATIVE, ts_ms, has_ts);
+	enum msg_reason r =
+		read_count(root, "ts", MSG_OK, MSG_ERR_TS_TYPE, MSG_ERR_TS_NEGATIVE, ts_ms, has_ts);
 	if (r != MSG_OK || !*has_ts)
 		return r;
 	return check_ts(lim, *ts_ms);
@@ -278,21 +185,20 @@ read_head(json_t *root, const struct msg_limits *lim, struct head *h)
 	enum msg_reason r;
 	int has_seq;
 
-	r = read_count(root, "seq", MSG_ERR_SEQ_MISSING, MSG_ERR_SEQ_TYPE,
-		       MSG_ERR_SEQ_NEGATIVE, &h->seq, &has_seq);
+	r = read_count(root, "seq", MSG_ERR_SEQ_MISSING, MSG_ERR_SEQ_TYPE, MSG_ERR_SEQ_NEGATIVE,
+		       &h->seq, &has_seq);
 	if (r == MSG_OK)
 		r = read_ts(root, lim, &h->ts_ms, &h->has_ts);
 	if (r == MSG_OK)
-		r = read_count(root, "boot", MSG_OK, MSG_ERR_BOOT_TYPE,
-			       MSG_ERR_BOOT_NEGATIVE, &h->boot, &h->has_boot);
+		r = read_count(root, "boot", MSG_OK, MSG_ERR_BOOT_TYPE, MSG_ERR_BOOT_NEGATIVE,
+			       &h->boot, &h->has_boot);
 	return r;
 }
 
 /* Parse, then the envelope checks every message type shares. */
 static enum msg_reason
-open_message(const char *buf, size_t len, const struct msg_limits *lim,
-	     const char *const *fields, const char *site, const char *device,
-	     json_t **root)
+open_message(const char *buf, size_t len, const struct msg_limits *lim, const char *const *fields,
+	     const char *site, const char *device, json_t **root)
 {
 	enum msg_reason r = load_object(buf, len, lim, root);
 
@@ -308,9 +214,8 @@ open_message(const char *buf, size_t len, const struct msg_limits *lim,
 static const struct msg_limits *
 limits_or_default(const struct msg_limits *lim)
 {
-	static const struct msg_limits untimed = {
-		MSG_DEFAULT_MAX_BYTES, MSG_METRICS_MAX, 0, MSG_LIMIT_OFF, MSG_LIMIT_OFF
-	};
+	static const struct msg_limits untimed = {MSG_DEFAULT_MAX_BYTES, MSG_METRICS_MAX, 0,
+						  MSG_LIMIT_OFF, MSG_LIMIT_OFF};
 	return lim != NULL ? lim : &untimed;
 }
 
@@ -358,7 +263,8 @@ read_metrics(json_t *root, const struct msg_limits *lim, struct msg_telemetry *o
 		return MSG_ERR_METRICS_EMPTY;
 	if (json_object_size(metrics) > (size_t)max)
 		return MSG_ERR_TOO_MANY_METRICS;
-	json_object_foreach(metrics, name, v) {
+	json_object_foreach(metrics, name, v)
+	{
 		struct msg_telemetry_metric *m = &out->metrics[out->n_metrics];
 		enum msg_reason r;
 
@@ -375,17 +281,15 @@ read_metrics(json_t *root, const struct msg_limits *lim, struct msg_telemetry *o
 
 enum msg_reason
 msg_decode_telemetry(const char *buf, size_t len, const struct msg_limits *lim,
-		     const char *expect_site, const char *expect_device,
-		     struct msg_telemetry *out)
+		     const char *expect_site, const char *expect_device, struct msg_telemetry *out)
 {
-	struct head h = { 0 };
+	struct head h = {0};
 	json_t *root = NULL;
 	enum msg_reason r;
 
 	memset(out, 0, sizeof(*out));
 	lim = limits_or_default(lim);
-	r = open_message(buf, len, lim, telemetry_fields, expect_site, expect_device,
-			 &root);
+	r = open_message(buf, len, lim, telemetry_fields, expect_site, expect_device, &root);
 	if (r == MSG_OK)
 		r = read_head(root, lim, &h);
 	if (r == MSG_OK)
@@ -405,8 +309,8 @@ msg_decode_telemetry(const char *buf, size_t len, const struct msg_limits *lim,
 
 /* Reads a required string field: missing / not a string / fails check. */
 static enum msg_reason
-read_word(json_t *root, const char *key, enum msg_reason missing,
-	  enum msg_reason type, const char **out)
+read_word(json_t *root, const char *key, enum msg_reason missing, enum msg_reason type,
+	  const char **out)
 {
 	json_t *j = json_object_get(root, key);
 
@@ -431,7 +335,8 @@ read_detail(json_t *detail, struct msg_event *out)
 		return MSG_ERR_DETAIL_TYPE;
 	if (json_object_size(detail) > MSG_DETAIL_KEYS_MAX)
 		return MSG_ERR_DETAIL_TOO_MANY_KEYS;
-	json_object_foreach(detail, key, v) {
+	json_object_foreach(detail, key, v)
+	{
 		if (!msg_name_valid(key))
 			return MSG_ERR_DETAIL_KEY;
 		if (json_is_null(v) || json_is_array(v) || json_is_object(v))
@@ -477,11 +382,10 @@ read_event_body(json_t *root, struct msg_event *out)
 }
 
 enum msg_reason
-msg_decode_event(const char *buf, size_t len, const struct msg_limits *lim,
-		 const char *expect_site, const char *expect_device,
-		 struct msg_event *out)
+msg_decode_event(const char *buf, size_t len, const struct msg_limits *lim, const char *expect_site,
+		 const char *expect_device, struct msg_event *out)
 {
-	struct head h = { 0 };
+	struct head h = {0};
 	json_t *root = NULL;
 	enum msg_reason r;
 
@@ -507,8 +411,7 @@ msg_decode_event(const char *buf, size_t len, const struct msg_limits *lim,
 
 enum msg_reason
 msg_decode_status(const char *buf, size_t len, const struct msg_limits *lim,
-		  const char *expect_site, const char *expect_device,
-		  struct msg_status *out)
+		  const char *expect_site, const char *expect_device, struct msg_status *out)
 {
 	const char *state = NULL;
 	json_t *root = NULL;

@@ -14,9 +14,9 @@
 #include <string.h>
 
 static const char *const transition_names[MSG_TR_COUNT] = {
-	[MSG_TR_RAISED] = "raised",       [MSG_TR_ACKED] = "acked",
-	[MSG_TR_CLEARED] = "cleared",     [MSG_TR_ESCALATED] = "escalated",
-	[MSG_TR_REMINDED] = "reminded",   [MSG_TR_SHELVED] = "shelved",
+	[MSG_TR_RAISED] = "raised",     [MSG_TR_ACKED] = "acked",
+	[MSG_TR_CLEARED] = "cleared",   [MSG_TR_ESCALATED] = "escalated",
+	[MSG_TR_REMINDED] = "reminded", [MSG_TR_SHELVED] = "shelved",
 	[MSG_TR_CLOSED] = "closed",
 };
 
@@ -114,8 +114,11 @@ msg_encode_alarm(const struct msg_alarm *a, char *buf, size_t cap)
 	json_t *root;
 	int bad = 0, digits = 1;
 
-	if (a->alarm_id == NULL || a->site == NULL || a->device == NULL ||
-	    a->rule == NULL || a->severity < 1 || a->severity > 4 ||
+	if (a->alarm_id == NULL || !msg_id_valid(a->alarm_id) || a->site == NULL ||
+	    !msg_id_valid(a->site) || a->device == NULL || !msg_id_valid(a->device) ||
+	    (a->acked_by != NULL && !msg_id_valid(a->acked_by)) ||
+	    (a->wo_id != NULL && !msg_id_valid(a->wo_id)) || a->rule == NULL ||
+	    a->rule[0] == '\0' || a->severity < 1 || a->severity > 4 ||
 	    (a->state != MSG_ALARM_ACTIVE && a->state != MSG_ALARM_CLEARED) ||
 	    (unsigned)a->transition >= MSG_TR_COUNT || a->escalation_level < 0 ||
 	    (a->has_value && !isfinite(a->value)))
@@ -142,8 +145,7 @@ msg_encode_alarm(const struct msg_alarm *a, char *buf, size_t cap)
 
 /* seq, ts, boot in that order; -1 if any is negative. */
 static int
-put_head(json_t *root, long long seq, int has_ts, long long ts_ms, int has_boot,
-	 long long boot)
+put_head(json_t *root, long long seq, int has_ts, long long ts_ms, int has_boot, long long boot)
 {
 	int bad = 0;
 
@@ -175,8 +177,9 @@ msg_encode_telemetry(const struct msg_telemetry *t, char *buf, size_t cap)
 			bad = 1;
 			break;
 		}
-		bad |= put(metrics, m->name, m->is_bool ? json_boolean(m->value != 0.0)
-							: real_value(m->value, &digits));
+		bad |= put(metrics, m->name,
+			   m->is_bool ? json_boolean(m->value != 0.0)
+				      : real_value(m->value, &digits));
 	}
 	/* A name given twice would silently overwrite the first. */
 	if (metrics != NULL && json_object_size(metrics) != (size_t)t->n_metrics)
@@ -196,14 +199,14 @@ msg_encode_event(const struct msg_event *e, char *buf, size_t cap)
 	if (e->state != MSG_EVENT_ACTIVE && e->state != MSG_EVENT_CLEARED)
 		return reject(buf, cap);
 	if (e->has_detail) {
-		detail = json_loadb(e->detail_json,
-				    strnlen(e->detail_json, sizeof(e->detail_json)),
+		detail = json_loadb(e->detail_json, strnlen(e->detail_json, sizeof(e->detail_json)),
 				    JSON_REJECT_DUPLICATES, NULL);
 		if (detail == NULL)
 			return reject(buf, cap);
-		json_object_foreach(detail, key, v)
-			if (json_is_real(v) && msg_real_digits(json_real_value(v)) > digits)
-				digits = msg_real_digits(json_real_value(v));
+		json_object_foreach(detail, key,
+				    v) if (json_is_real(v) &&
+					   msg_real_digits(json_real_value(v)) > digits) digits =
+			msg_real_digits(json_real_value(v));
 	}
 	root = json_object();
 	bad |= put_head(root, e->seq, e->has_ts, e->ts_ms, e->has_boot, e->boot);

@@ -12,39 +12,39 @@
 /* Stable names, stored in devices.asset_type and used by rules; derived from
  * the asset table of the domain (design/domain.md). Append, never rename. */
 const char *const reg_asset_types[] = {
-	"elevator",		/* 电梯 */
-	"pump_room",		/* 二次供水泵房: the station holding pumps and tanks */
-	"water_pump",		/* 供水泵 */
-	"water_tank",		/* 水箱 */
-	"sump",			/* 集水井/污水井 */
-	"sump_pump",		/* 污水提升泵 */
-	"distribution_room",	/* 配电室 */
-	"transformer",		/* 变压器 */
-	"generator",		/* 发电机 */
-	"fire_panel",		/* 火灾自动报警/消防联动主机 */
-	"fire_pump",		/* 消防泵 */
-	"gas_detector",		/* 燃气探测器 */
-	"flood_sensor",		/* 水浸/水淹探测 */
-	"cctv",			/* 监控 */
-	"access_control",	/* 门禁 */
-	"intercom",		/* 对讲 */
-	"lighting",		/* 公共照明 */
-	"emergency_lighting",	/* 应急照明 */
-	"meter_water",		/* 智能水表 */
-	"meter_power",		/* 智能电表 */
-	"env_sensor",		/* 环境监测 */
+	"elevator",           /* 电梯 */
+	"pump_room",          /* 二次供水泵房: the station holding pumps and tanks */
+	"water_pump",         /* 供水泵 */
+	"water_tank",         /* 水箱 */
+	"sump",               /* 集水井/污水井 */
+	"sump_pump",          /* 污水提升泵 */
+	"distribution_room",  /* 配电室 */
+	"transformer",        /* 变压器 */
+	"generator",          /* 发电机 */
+	"fire_panel",         /* 火灾自动报警/消防联动主机 */
+	"fire_pump",          /* 消防泵 */
+	"gas_detector",       /* 燃气探测器 */
+	"flood_sensor",       /* 水浸/水淹探测 */
+	"cctv",               /* 监控 */
+	"access_control",     /* 门禁 */
+	"intercom",           /* 对讲 */
+	"lighting",           /* 公共照明 */
+	"emergency_lighting", /* 应急照明 */
+	"meter_water",        /* 智能水表 */
+	"meter_power",        /* 智能电表 */
+	"env_sensor",         /* 环境监测 */
 	NULL,
 };
 
 const char *const reg_roles[] = {
-	"duty_engineer",	/* 值班工程师 (24-hour duty post) */
-	"technician",		/* 工程维修 */
-	"supervisor",		/* 工程主管 */
-	"project_manager",	/* 项目经理 */
-	"customer_service",	/* 客服 */
-	"security",		/* 秩序维护 */
-	"butler",		/* 片区管家 */
-	"contractor",		/* 外包单位: elevator, gas, rescue line */
+	"duty_engineer",    /* 值班工程师 (24-hour duty post) */
+	"technician",       /* 工程维修 */
+	"supervisor",       /* 工程主管 */
+	"project_manager",  /* 项目经理 */
+	"customer_service", /* 客服 */
+	"security",         /* 秩序维护 */
+	"butler",           /* 片区管家 */
+	"contractor",       /* 外包单位: elevator, gas, rescue line */
 	NULL,
 };
 
@@ -82,7 +82,7 @@ days_from_civil(long y, long m, long d)
 int
 reg_parse_date(const char *s, long *days)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	long y, m, d;
 	int leap;
 
@@ -180,9 +180,9 @@ by_id(const void *a, const void *b)
 }
 
 /* Every record starts with its id and ends with its node. */
-#define REC_LAYOUT(T) \
-	_Static_assert(offsetof(T, id) == 0 && \
-		       offsetof(T, node) + sizeof(void *) == sizeof(T), #T " layout")
+#define REC_LAYOUT(T)                                                                              \
+	_Static_assert(offsetof(T, id) == 0 && offsetof(T, node) + sizeof(void *) == sizeof(T),    \
+		       #T " layout")
 REC_LAYOUT(struct reg_site);
 REC_LAYOUT(struct reg_area);
 REC_LAYOUT(struct reg_building);
@@ -202,8 +202,8 @@ rec_node(const void *rec, size_t stride)
 }
 
 void
-reg_idx_build(struct reg_idx *ix, const void *base, size_t n, size_t stride,
-	      const char *what, struct cfg_errs *errs)
+reg_idx_build(struct reg_idx *ix, const void *base, size_t n, size_t stride, const char *what,
+	      struct cfg_errs *errs)
 {
 	ix->rec = xcalloc(n ? n : 1, sizeof *ix->rec);
 	ix->n = 0;
@@ -214,7 +214,8 @@ reg_idx_build(struct reg_idx *ix, const void *base, size_t n, size_t stride,
 			if (rec[0])
 				cfg_error(errs, reg_at(rec_node(rec, stride), "id"),
 					  "id: '%s' is not a valid %s id ([A-Za-z0-9_-], 1 to 64 "
-					  "characters)", rec, what);
+					  "characters)",
+					  rec, what);
 			continue;
 		}
 		ix->rec[ix->n++] = rec;
@@ -248,9 +249,8 @@ reg_idx_find(const struct reg_idx *ix, const char *id)
 }
 
 int
-reg_check_refs(const struct cfg_strlist *l, const struct cfg_node *rec,
-	       const struct reg_idx *ix, const char *key, const char *what,
-	       struct cfg_errs *errs)
+reg_check_refs(const struct cfg_strlist *l, const struct cfg_node *rec, const struct reg_idx *ix,
+	       const char *key, const char *what, struct cfg_errs *errs)
 {
 	int rc = 0;
 
@@ -262,8 +262,8 @@ reg_check_refs(const struct cfg_strlist *l, const struct cfg_node *rec,
 		}
 		for (size_t j = 0; j < i; j++) {
 			if (strcmp(l->v[i], l->v[j]) == 0) {
-				cfg_error_at(errs, cfg_file(rec), l->line[i], "%s: '%s' is listed twice",
-					     key, l->v[i]);
+				cfg_error_at(errs, cfg_file(rec), l->line[i],
+					     "%s: '%s' is listed twice", key, l->v[i]);
 				rc = -1;
 				break;
 			}
@@ -273,8 +273,7 @@ reg_check_refs(const struct cfg_strlist *l, const struct cfg_node *rec,
 }
 
 int
-reg_check_date(const char *s, const struct cfg_node *rec, const char *key,
-	       struct cfg_errs *errs)
+reg_check_date(const char *s, const struct cfg_node *rec, const char *key, struct cfg_errs *errs)
 {
 	long days;
 

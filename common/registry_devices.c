@@ -75,8 +75,7 @@ check_params(const struct reg_device *d, struct cfg_errs *errs)
 
 /* Site, building and area must agree; the area defaults to the building's. */
 static void
-check_place(struct reg *reg, struct reg_device *d, const char *file_site,
-	    struct cfg_errs *errs)
+check_place(struct reg *reg, struct reg_device *d, const char *file_site, struct cfg_errs *errs)
 {
 	const struct reg_building *b = NULL;
 	const struct reg_area *a;
@@ -92,8 +91,9 @@ check_place(struct reg *reg, struct reg_device *d, const char *file_site,
 		return;
 	}
 	if (!reg_site_find(reg, d->site)) {
-		if (!inherited)	/* an unknown file-level site is reported once */
-			cfg_error(errs, reg_at(d->node, "site"), "site: unknown site '%s'", d->site);
+		if (!inherited) /* an unknown file-level site is reported once */
+			cfg_error(errs, reg_at(d->node, "site"), "site: unknown site '%s'",
+				  d->site);
 		return;
 	}
 	if (d->building[0]) {
@@ -132,11 +132,13 @@ check_links(struct reg *reg, struct reg_device *d, struct cfg_errs *errs)
 			cfg_error(errs, reg_at(d->node, "parent"), "parent: unknown device '%s'",
 				  d->parent);
 		else if (p == d)
-			cfg_error(errs, reg_at(d->node, "parent"), "parent: a device cannot be its "
+			cfg_error(errs, reg_at(d->node, "parent"),
+				  "parent: a device cannot be its "
 				  "own parent");
 		else if (strcmp(p->site, d->site) != 0)
 			cfg_error(errs, reg_at(d->node, "parent"),
-				  "parent: '%s' is in site '%s', not '%s'", p->id, p->site, d->site);
+				  "parent: '%s' is in site '%s', not '%s'", p->id, p->site,
+				  d->site);
 	}
 	reg_check_refs(&d->feeds, d->node, &reg->ix_devices, "feeds", "device", errs);
 	for (size_t i = 0; i < d->feeds.n; i++) {
@@ -173,7 +175,7 @@ check_tree(struct reg *reg, struct cfg_errs *errs)
 			mark[j] = i + 1;
 			up = reg->devices[j].parent[0] ? dev_index(reg, reg->devices[j].parent)
 						       : (size_t)-1;
-			j = up == j ? (size_t)-1 : up;	/* own parent: check_links says so */
+			j = up == j ? (size_t)-1 : up; /* own parent: check_links says so */
 		}
 		if (j != (size_t)-1 && mark[j] == i + 1)
 			cfg_error(errs, reg_at(reg->devices[j].node, "parent"),
@@ -189,7 +191,7 @@ static void
 check_supply(struct reg *reg, struct cfg_errs *errs)
 {
 	size_t n = reg->n_devices;
-	unsigned char *color = xcalloc(n + 1, 1);	/* 0 new, 1 on the path, 2 done */
+	unsigned char *color = xcalloc(n + 1, 1); /* 0 new, 1 on the path, 2 done */
 	size_t *stack = xcalloc(n + 1, sizeof *stack), *edge = xcalloc(n + 1, sizeof *edge);
 
 	for (size_t root = 0; root < n; root++) {
@@ -220,10 +222,12 @@ check_supply(struct reg *reg, struct cfg_errs *errs)
 				while (stack[k] != to)
 					k--;
 				for (; k <= top && off < sizeof path; k++)
-					off += (size_t)snprintf(path + off, sizeof path - off, "%s -> ",
+					off += (size_t)snprintf(path + off, sizeof path - off,
+								"%s -> ",
 								reg->devices[stack[k]].id);
 				if (off < sizeof path)
-					snprintf(path + off, sizeof path - off, "%s", reg->devices[to].id);
+					snprintf(path + off, sizeof path - off, "%s",
+						 reg->devices[to].id);
 				cfg_error_at(errs, cfg_file(d->node), d->feeds.line[e],
 					     "feeds: supply cycle %s", path);
 				continue;
@@ -242,14 +246,15 @@ int
 reg_build_devices(struct reg *reg, const struct cfg_doc *doc, struct cfg_errs *errs)
 {
 	size_t before = errs->n + errs->dropped;
-	struct devices_file f = { 0 };
+	struct devices_file f = {0};
 
 	reg_bind_file(doc, devices_file_fields, &f, errs);
 	if (f.site[0] && !reg->no_sites && !reg_site_find(reg, f.site))
-		cfg_error(errs, reg_at(cfg_doc_root(doc), "site"), "site: unknown site '%s'", f.site);
-	reg->n_devices = reg_bind_list(f.devices, "devices", device_fields,
-				       (void **)&reg->devices, sizeof *reg->devices,
-				       offsetof(struct reg_device, node), errs);
+		cfg_error(errs, reg_at(cfg_doc_root(doc), "site"), "site: unknown site '%s'",
+			  f.site);
+	reg->n_devices =
+		reg_bind_list(f.devices, "devices", device_fields, (void **)&reg->devices,
+			      sizeof *reg->devices, offsetof(struct reg_device, node), errs);
 	reg_idx_build(&reg->ix_devices, reg->devices, reg->n_devices, sizeof *reg->devices,
 		      "device", errs);
 	for (size_t i = 0; i < reg->n_devices; i++)

@@ -33,7 +33,7 @@ reg_check_timezones(const struct reg *reg, const char *zoneinfo_dir, struct cfg_
 int
 reg_load_dir(const char *dir, struct reg *out, struct cfg_errs *errs)
 {
-	static const char *const files[] = { REG_FILE_SITES, REG_FILE_DEVICES, REG_FILE_PEOPLE };
+	static const char *const files[] = {REG_FILE_SITES, REG_FILE_DEVICES, REG_FILE_PEOPLE};
 	size_t before = errs->n + errs->dropped;
 	struct cfg_doc *docs[3];
 

@@ -76,8 +76,8 @@ static void
 check_shift(struct reg_shift *s, struct cfg_errs *errs)
 {
 	if (s->start[0] && parse_hhmm(s->start, 0, &s->start_min) < 0)
-		cfg_error(errs, reg_at(s->node, "start"), "start: '%s' is not a time of day (HH:MM)",
-			  s->start);
+		cfg_error(errs, reg_at(s->node, "start"),
+			  "start: '%s' is not a time of day (HH:MM)", s->start);
 	if (s->end[0] && parse_hhmm(s->end, 1, &s->end_min) < 0)
 		cfg_error(errs, reg_at(s->node, "end"), "end: '%s' is not a time of day (HH:MM)",
 			  s->end);
@@ -92,9 +92,11 @@ check_person(struct reg *reg, const struct reg_person *p, struct cfg_errs *errs)
 		cfg_error(errs, reg_at(p->node, "roles"), "roles: at least one role is needed");
 	for (size_t i = 0; i < p->roles.n; i++) {
 		if (reg_name_index(reg_roles, p->roles.v[i]) < 0)
-			cfg_error_at(errs, f, p->roles.line[i], "roles: unknown role '%s' (known: "
+			cfg_error_at(errs, f, p->roles.line[i],
+				     "roles: unknown role '%s' (known: "
 				     "duty_engineer, technician, supervisor, project_manager, "
-				     "customer_service, security, butler, contractor)", p->roles.v[i]);
+				     "customer_service, security, butler, contractor)",
+				     p->roles.v[i]);
 		else if (cfg_strlist_find(&p->roles, p->roles.v[i]) != (int)i)
 			cfg_error_at(errs, f, p->roles.line[i], "roles: '%s' is listed twice",
 				     p->roles.v[i]);
@@ -112,7 +114,7 @@ reg_build_people(struct reg *reg, const struct cfg_doc *doc, struct cfg_errs *er
 {
 	size_t before = errs->n + errs->dropped;
 	const struct cfg_node *root = cfg_doc_root(doc);
-	struct people_file f = { 0 };
+	struct people_file f = {0};
 
 	reg_bind_file(doc, people_file_fields, &f, errs);
 	reg->n_skills = reg_bind_list(f.skills, "skills", skill_fields, (void **)&reg->skills,

@@ -15,8 +15,8 @@
 /* Checking more days than this adds nothing a configuration could mean. */
 #define COVERAGE_MAX_DAYS (7 * REG_MAX_CYCLE * 10)
 
-static const char *const weekdays[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL };
-static const char *const weekday_names[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+static const char *const weekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
+static const char *const weekday_names[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
 struct roster_in {
 	char shift[REG_ID_SIZE];
@@ -39,9 +39,8 @@ static const struct cfg_field roster_fields[] = {
 /* Adds day bit to the person's cycle for the shift, merging entries that
  * share a cycle; one person's shift cannot follow two different cycles. */
 static void
-add_row(struct reg *reg, size_t *cap, const struct roster_in *in, size_t who,
-	const char *shift, const char *start, int cycle, unsigned long long bits,
-	struct cfg_errs *errs)
+add_row(struct reg *reg, size_t *cap, const struct roster_in *in, size_t who, const char *shift,
+	const char *start, int cycle, unsigned long long bits, struct cfg_errs *errs)
 {
 	struct reg_roster *r;
 
@@ -55,8 +54,8 @@ add_row(struct reg *reg, size_t *cap, const struct roster_in *in, size_t who,
 		}
 		cfg_error_at(errs, cfg_file(in->node), in->people.line[who],
 			     "people: '%s' already works shift '%s' by the entry at line %d; "
-			     "one person's shift follows one cycle", in->people.v[who], shift,
-			     cfg_line(r->node));
+			     "one person's shift follows one cycle",
+			     in->people.v[who], shift, cfg_line(r->node));
 		return;
 	}
 	if (reg->n_roster == *cap) {
@@ -84,6 +83,12 @@ add_weekly(struct reg *reg, size_t *cap, const struct roster_in *in, struct cfg_
 
 	if (!reg_shift_find(reg, in->shift)) {
 		cfg_error(errs, reg_at(in->node, "shift"), "shift: unknown shift '%s'", in->shift);
+		rc = -1;
+	}
+	if (in->start[0]) {
+		cfg_error(errs, reg_at(in->node, "start"),
+			  "start: only a rotation has a start "
+			  "date; a weekly entry repeats every week");
 		rc = -1;
 	}
 	if (in->days.n == 0) {
@@ -126,16 +131,19 @@ add_rotation(struct reg *reg, size_t *cap, const struct roster_in *in, struct cf
 			cfg_error(errs, reg_at(in->node, "start"),
 				  "start: '%s' is not a date (YYYY-MM-DD)", in->start);
 		else
-			cfg_error(errs, in->node, "start: a rotation needs the date of its first day");
+			cfg_error(errs, in->node,
+				  "start: a rotation needs the date of its first day");
 		rc = -1;
 	}
 	if (in->days.n) {
-		cfg_error(errs, reg_at(in->node, "days"), "days: a rotation has no days; its "
+		cfg_error(errs, reg_at(in->node, "days"),
+			  "days: a rotation has no days; its "
 			  "cycle is the rotation list");
 		rc = -1;
 	}
 	for (size_t j = 0; j < len; j++) {
-		if (strcmp(in->rotation.v[j], "off") != 0 && !reg_shift_find(reg, in->rotation.v[j])) {
+		if (strcmp(in->rotation.v[j], "off") != 0 &&
+		    !reg_shift_find(reg, in->rotation.v[j])) {
 			cfg_error_at(errs, cfg_file(in->node), in->rotation.line[j],
 				     "rotation: unknown shift '%s' (or 'off')", in->rotation.v[j]);
 			rc = -1;
@@ -166,16 +174,19 @@ reg_build_roster(struct reg *reg, const struct cfg_node *list, struct cfg_errs *
 	n = reg_bind_list(list, "roster", roster_fields, (void **)&in, sizeof *in,
 			  offsetof(struct roster_in, node), errs);
 	for (size_t i = 0; i < n; i++) {
-		reg_check_refs(&in[i].people, in[i].node, &reg->ix_people, "people", "person", errs);
+		reg_check_refs(&in[i].people, in[i].node, &reg->ix_people, "people", "person",
+			       errs);
 		if (in[i].shift[0] && in[i].rotation.n)
-			cfg_error(errs, in[i].node, "an entry has either 'shift' and 'days' "
+			cfg_error(errs, in[i].node,
+				  "an entry has either 'shift' and 'days' "
 				  "(weekly) or 'rotation' and 'start', not both");
 		else if (in[i].shift[0])
 			add_weekly(reg, &cap, &in[i], errs);
 		else if (cfg_get(in[i].node, "rotation"))
 			add_rotation(reg, &cap, &in[i], errs);
 		else
-			cfg_error(errs, in[i].node, "an entry needs 'shift' and 'days' (weekly) or "
+			cfg_error(errs, in[i].node,
+				  "an entry needs 'shift' and 'days' (weekly) or "
 				  "'rotation' and 'start'");
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -258,7 +269,8 @@ reg_check_coverage(const struct reg *reg, const struct cfg_node *at, struct cfg_
 	for (size_t i = 0; i < reg->n_people; i++)
 		duty |= is_duty(reg, reg->people[i].id);
 	if (!duty) {
-		cfg_error(errs, at, "roster: nobody active has the role duty_engineer; the duty "
+		cfg_error(errs, at,
+			  "roster: nobody active has the role duty_engineer; the duty "
 			  "post (值班岗) receives every alarm");
 		return -1;
 	}
@@ -281,9 +293,11 @@ reg_check_coverage(const struct reg *reg, const struct cfg_node *at, struct cfg_
 		for (end = m; end < 1440 && !cover[end]; end++)
 			;
 		fmt_date(date, sizeof date, day);
-		cfg_error(errs, at, "roster: no active duty_engineer on shift from %02d:%02d to "
-			  "%02d:%02d on %s; the duty post (值班岗) must be staffed around the clock",
-			  m / 60, m % 60, end / 60, end % 60, date);
+		cfg_error(
+			errs, at,
+			"roster: no active duty_engineer on shift from %02d:%02d to "
+			"%02d:%02d on %s; the duty post (值班岗) must be staffed around the clock",
+			m / 60, m % 60, end / 60, end % 60, date);
 		return -1;
 	}
 	return 0;

@@ -103,7 +103,8 @@ check_buildings(struct reg *reg, struct cfg_errs *errs)
 			continue;
 		a = reg_area_find(reg, b->area);
 		if (!a)
-			cfg_error(errs, reg_at(b->node, "area"), "area: unknown area '%s'", b->area);
+			cfg_error(errs, reg_at(b->node, "area"), "area: unknown area '%s'",
+				  b->area);
 		else if (strcmp(a->site, b->site) != 0)
 			cfg_error(errs, reg_at(b->node, "area"),
 				  "area: '%s' belongs to site '%s', not '%s'", b->area, a->site,
@@ -115,7 +116,7 @@ int
 reg_build_sites(struct reg *reg, const struct cfg_doc *doc, struct cfg_errs *errs)
 {
 	size_t before = errs->n + errs->dropped;
-	struct sites_file f = { 0 };
+	struct sites_file f = {0};
 	struct site_in *in = NULL;
 	size_t n;
 
@@ -138,8 +139,8 @@ reg_build_sites(struct reg *reg, const struct cfg_doc *doc, struct cfg_errs *err
 index:
 	reg_idx_build(&reg->ix_sites, reg->sites, reg->n_sites, sizeof *reg->sites, "site", errs);
 	reg_idx_build(&reg->ix_areas, reg->areas, reg->n_areas, sizeof *reg->areas, "area", errs);
-	reg_idx_build(&reg->ix_buildings, reg->buildings, reg->n_buildings,
-		      sizeof *reg->buildings, "building", errs);
+	reg_idx_build(&reg->ix_buildings, reg->buildings, reg->n_buildings, sizeof *reg->buildings,
+		      "building", errs);
 	check_buildings(reg, errs);
 	return errs->n + errs->dropped == before ? 0 : -1;
 }

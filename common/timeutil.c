@@ -43,7 +43,7 @@ tu_is_leap_year(int year)
 int
 tu_days_in_month(int year, int month)
 {
-	static const int dim[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 	if (month < 1 || month > 12)
 		return 0;
@@ -97,16 +97,15 @@ tu_weekday(long long days)
 static int
 date_valid(int year, int month, int day)
 {
-	return year >= 0 && year <= 9999 && day >= 1 &&
-	       day <= tu_days_in_month(year, month);
+	return year >= 0 && year <= 9999 && day >= 1 && day <= tu_days_in_month(year, month);
 }
 
 int
 tu_civil_valid(const struct tu_civil *c)
 {
-	return date_valid(c->year, c->month, c->day) && c->hour >= 0 &&
-	       c->hour <= 23 && c->min >= 0 && c->min <= 59 && c->sec >= 0 &&
-	       c->sec <= 59 && c->ms >= 0 && c->ms <= 999;
+	return date_valid(c->year, c->month, c->day) && c->hour >= 0 && c->hour <= 23 &&
+	       c->min >= 0 && c->min <= 59 && c->sec >= 0 && c->sec <= 59 && c->ms >= 0 &&
+	       c->ms <= 999;
 }
 
 static void
@@ -165,8 +164,8 @@ tu_civil_utc(const struct tu_civil *c, long long *utc_ms)
 {
 	if (!tu_civil_valid(c))
 		return -1;
-	*utc_ms = tu_days_from_civil(c->year, c->month, c->day) * MS_PER_DAY +
-		  c->hour * 3600000LL + c->min * 60000LL + c->sec * 1000LL + c->ms;
+	*utc_ms = tu_days_from_civil(c->year, c->month, c->day) * MS_PER_DAY + c->hour * 3600000LL +
+		  c->min * 60000LL + c->sec * 1000LL + c->ms;
 	return 0;
 }
 
@@ -185,9 +184,8 @@ tu_format_rfc3339(long long utc_ms, char *buf, size_t cap)
 	const struct {
 		int pos, width, value;
 	} fields[] = {
-		{ 0, 4, c.year }, { 5, 2, c.month }, { 8, 2, c.day },
-		{ 11, 2, c.hour }, { 14, 2, c.min }, { 17, 2, c.sec },
-		{ 20, 3, c.ms },
+		{0, 4, c.year}, {5, 2, c.month}, {8, 2, c.day}, {11, 2, c.hour},
+		{14, 2, c.min}, {17, 2, c.sec},  {20, 3, c.ms},
 	};
 	memcpy(tmp, "0000-00-00T00:00:00.000Z", TU_RFC3339_LEN);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
@@ -243,8 +241,7 @@ tu_parse_rfc3339(const char *s, long long *utc_ms)
 		return -1;
 	p++;
 	if ((c.hour = read_digits(&p, 2)) < 0 || expect(&p, ':') ||
-	    (c.min = read_digits(&p, 2)) < 0 || expect(&p, ':') ||
-	    (c.sec = read_digits(&p, 2)) < 0)
+	    (c.min = read_digits(&p, 2)) < 0 || expect(&p, ':') || (c.sec = read_digits(&p, 2)) < 0)
 		return -1;
 	if (*p == '.') {
 		int n = 0;

@@ -25,16 +25,16 @@
 /* A civil (wall-clock) date and time. Inputs use year..ms; wday, yday,
  * utc_offset_s, is_dst and abbr are outputs, ignored on input. */
 struct tu_civil {
-	int year;          /* 0..9999 */
-	int month;         /* 1..12 */
-	int day;           /* 1..days in month */
-	int hour;          /* 0..23 */
-	int min;           /* 0..59 */
-	int sec;           /* 0..59 (no leap seconds) */
-	int ms;            /* 0..999 */
-	int wday;          /* 0 = Sunday .. 6 = Saturday */
-	int yday;          /* 0 = January 1 .. 365 */
-	int utc_offset_s;  /* local minus UTC, seconds (+28800 in Shanghai) */
+	int year;         /* 0..9999 */
+	int month;        /* 1..12 */
+	int day;          /* 1..days in month */
+	int hour;         /* 0..23 */
+	int min;          /* 0..59 */
+	int sec;          /* 0..59 (no leap seconds) */
+	int ms;           /* 0..999 */
+	int wday;         /* 0 = Sunday .. 6 = Saturday */
+	int yday;         /* 0 = January 1 .. 365 */
+	int utc_offset_s; /* local minus UTC, seconds (+28800 in Shanghai) */
 	int is_dst;
 	char abbr[TU_ABBR_MAX + 1]; /* "CST", "EDT", "+08"; "UTC" for tu_utc_civil */
 };
@@ -167,8 +167,7 @@ tu_tz_load_dir(const char *dir, const char *name, struct tu_zone *z);
  * files with leap-second records are refused). name is copied (truncated to
  * TU_ZONE_NAME_MAX). 0, or -1 with *z zeroed. Pure. */
 int
-tu_tz_parse(const unsigned char *data, size_t len, const char *name,
-	    struct tu_zone *z);
+tu_tz_parse(const unsigned char *data, size_t len, const char *name, struct tu_zone *z);
 
 /* A zone made of a POSIX TZ string alone, e.g. "CST-8", "<+0530>-5:30",
  * "EST5EDT,M3.2.0,M11.1.0", "AEST-10AEDT,M10.1.0,M4.1.0/3". A DST name without
@@ -190,7 +189,6 @@ tu_utc_to_local(const struct tu_zone *z, long long utc_ms, struct tu_civil *out)
  * chosen (01:30 on the fall-back day is 01:30 EDT). The return value says
  * which case applied; *utc_ms is set unless TU_LOCAL_INVALID. */
 enum tu_local
-tu_local_to_utc(const struct tu_zone *z, const struct tu_civil *local,
-		long long *utc_ms);
+tu_local_to_utc(const struct tu_zone *z, const struct tu_civil *local, long long *utc_ms);
 
 #endif

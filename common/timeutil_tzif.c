@@ -21,8 +21,7 @@ struct counts {
 static uint32_t
 be32(const unsigned char *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-	       (uint32_t)p[3];
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
 static int64_t
@@ -51,9 +50,8 @@ read_header(const unsigned char *data, size_t len, char min_ver, struct counts *
 static uint64_t
 block_len(const struct counts *c, unsigned tsize)
 {
-	return (uint64_t)c->timecnt * tsize + c->timecnt + (uint64_t)c->typecnt * 6 +
-	       c->charcnt + (uint64_t)c->leapcnt * (tsize + 4) + c->isstdcnt +
-	       c->isutcnt;
+	return (uint64_t)c->timecnt * tsize + c->timecnt + (uint64_t)c->typecnt * 6 + c->charcnt +
+	       (uint64_t)c->leapcnt * (tsize + 4) + c->isstdcnt + c->isutcnt;
 }
 
 static int
@@ -159,9 +157,8 @@ parse_date(const char **pp, const char *end, struct tu_tzdate *d)
 	} else if (p < end && *p == 'M') {
 		p++;
 		d->kind = 'M';
-		if (parse_num(&p, end, 2, 12, &d->month) != 0 || d->month < 1 ||
-		    p == end || *p++ != '.' ||
-		    parse_num(&p, end, 1, 5, &d->week) != 0 || d->week < 1 ||
+		if (parse_num(&p, end, 2, 12, &d->month) != 0 || d->month < 1 || p == end ||
+		    *p++ != '.' || parse_num(&p, end, 1, 5, &d->week) != 0 || d->week < 1 ||
 		    p == end || *p++ != '.' || parse_num(&p, end, 1, 6, &d->wday) != 0)
 			return -1;
 	} else {
@@ -201,8 +198,8 @@ parse_rule(const char *p, const char *end, struct tu_tzrule *r)
 			return -1;
 		r->dst.utoff_s = -secs;
 	}
-	if (p == end || *p++ != ',' || parse_date(&p, end, &r->start) != 0 ||
-	    p == end || *p++ != ',' || parse_date(&p, end, &r->end) != 0 || p != end)
+	if (p == end || *p++ != ',' || parse_date(&p, end, &r->start) != 0 || p == end ||
+	    *p++ != ',' || parse_date(&p, end, &r->end) != 0 || p != end)
 		return -1;
 	return 0;
 }
@@ -243,8 +240,7 @@ tu_tz_utc(struct tu_zone *z)
 
 /* The version 2+ data block at p (len bytes available), then the footer. */
 static int
-parse_v2_block(const unsigned char *p, size_t len, const struct counts *c,
-	       struct tu_zone *z)
+parse_v2_block(const unsigned char *p, size_t len, const struct counts *c, struct tu_zone *z)
 {
 	const unsigned char *times = p, *idx = p + 8 * (size_t)c->timecnt;
 	const unsigned char *types = idx + c->timecnt;
@@ -264,8 +260,7 @@ parse_v2_block(const unsigned char *p, size_t len, const struct counts *c,
 		unsigned ai = t[5];
 		size_t n;
 
-		if (off < -MAX_UTOFF_S || off > MAX_UTOFF_S || t[4] > 1 ||
-		    ai >= c->charcnt)
+		if (off < -MAX_UTOFF_S || off > MAX_UTOFF_S || t[4] > 1 || ai >= c->charcnt)
 			return -1;
 		n = strnlen(chars + ai, c->charcnt - ai);
 		if (ai + n == c->charcnt || n > TU_ABBR_MAX)
@@ -294,8 +289,7 @@ parse_v2_block(const unsigned char *p, size_t len, const struct counts *c,
 }
 
 int
-tu_tz_parse(const unsigned char *data, size_t len, const char *name,
-	    struct tu_zone *z)
+tu_tz_parse(const unsigned char *data, size_t len, const char *name, struct tu_zone *z)
 {
 	struct counts c1, c2;
 	uint64_t off;

@@ -49,11 +49,9 @@ rule_events(const struct tu_tzrule *r, int y, struct rule_event ev[6])
 	int n = 0;
 
 	for (int yy = y - 1; yy <= y + 1; yy++) {
-		ev[n].at_s = rule_day(&r->start, yy) * 86400 + r->start.time_s -
-			     r->std.utoff_s;
+		ev[n].at_s = rule_day(&r->start, yy) * 86400 + r->start.time_s - r->std.utoff_s;
 		ev[n++].to_dst = 1;
-		ev[n].at_s = rule_day(&r->end, yy) * 86400 + r->end.time_s -
-			     r->dst.utoff_s;
+		ev[n].at_s = rule_day(&r->end, yy) * 86400 + r->end.time_s - r->dst.utoff_s;
 		ev[n++].to_dst = 0;
 	}
 	for (int i = 1; i < n; i++) {
@@ -157,8 +155,7 @@ tu_utc_to_local(const struct tu_zone *z, long long utc_ms, struct tu_civil *out)
 }
 
 enum tu_local
-tu_local_to_utc(const struct tu_zone *z, const struct tu_civil *local,
-		long long *utc_ms)
+tu_local_to_utc(const struct tu_zone *z, const struct tu_civil *local, long long *utc_ms)
 {
 	long long local_ms, wall, t, next, found = 0, before_gap = 0;
 	int n_found = 0, have_before = 0;

@@ -15,16 +15,21 @@ struct level {
 };
 
 static const char *const kind_names[TOPIC_KIND_COUNT] = {
-	[TOPIC_TELEMETRY] = "telemetry",   [TOPIC_EVENT] = "event",
-	[TOPIC_STATUS] = "status",         [TOPIC_ALARM] = "alarm",
-	[TOPIC_ALARM_LOG] = "alarm-log",   [TOPIC_NOTIFY] = "notify",
-	[TOPIC_WO] = "wo",                 [TOPIC_WO_REQUEST] = "wo-request",
-	[TOPIC_OPS] = "ops",               [TOPIC_SYS] = "sys",
+	[TOPIC_TELEMETRY] = "telemetry",
+	[TOPIC_EVENT] = "event",
+	[TOPIC_STATUS] = "status",
+	[TOPIC_ALARM] = "alarm",
+	[TOPIC_ALARM_LOG] = "alarm-log",
+	[TOPIC_NOTIFY] = "notify",
+	[TOPIC_WO] = "wo",
+	[TOPIC_WO_REQUEST] = "wo-request",
+	[TOPIC_OPS] = "ops",
+	[TOPIC_SYS] = "sys",
 };
 
 static const char *const verb_names[TOPIC_VERB_COUNT] = {
-	[TOPIC_VERB_NONE] = "none",     [TOPIC_VERB_ACK] = "ack",
-	[TOPIC_VERB_SHELVE] = "shelve", [TOPIC_VERB_WO] = "wo",
+	[TOPIC_VERB_NONE] = "none",       [TOPIC_VERB_ACK] = "ack",
+	[TOPIC_VERB_SHELVE] = "shelve",   [TOPIC_VERB_WO] = "wo",
 	[TOPIC_VERB_REQUEST] = "request", [TOPIC_VERB_FOLLOWUP] = "followup",
 };
 
@@ -45,8 +50,8 @@ static const char *const err_names[TOPIC_ERR_COUNT] = {
 static int
 id_char(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '-';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-';
 }
 
 static int
@@ -124,9 +129,9 @@ classify(const struct level *lv, int n, enum topic_kind *kind, int *want)
 		enum topic_kind kind;
 		int levels;
 	} site_kinds[] = {
-		{ "alarm", TOPIC_ALARM, 5 },   { "alarm-log", TOPIC_ALARM_LOG, 4 },
-		{ "notify", TOPIC_NOTIFY, 5 }, { "wo", TOPIC_WO, 5 },
-		{ "wo-request", TOPIC_WO_REQUEST, 4 }, { "ops", TOPIC_OPS, 6 },
+		{"alarm", TOPIC_ALARM, 5},           {"alarm-log", TOPIC_ALARM_LOG, 4},
+		{"notify", TOPIC_NOTIFY, 5},         {"wo", TOPIC_WO, 5},
+		{"wo-request", TOPIC_WO_REQUEST, 4}, {"ops", TOPIC_OPS, 6},
 	};
 
 	if (n < 3)
@@ -273,20 +278,18 @@ reject(char *buf, size_t cap)
 }
 
 int
-topic_build_dev(char *buf, size_t cap, const char *site, const char *device,
-		enum topic_kind kind)
+topic_build_dev(char *buf, size_t cap, const char *site, const char *device, enum topic_kind kind)
 {
 	if (!topic_site_valid(site) || !topic_id_valid(device) ||
 	    (kind != TOPIC_TELEMETRY && kind != TOPIC_EVENT && kind != TOPIC_STATUS))
 		return reject(buf, cap);
-	return emit(buf, cap, snprintf(buf, cap, "fm/v1/%s/dev/%s/%s", site, device,
-				       kind_names[kind]));
+	return emit(buf, cap,
+		    snprintf(buf, cap, "fm/v1/%s/dev/%s/%s", site, device, kind_names[kind]));
 }
 
 /* fm/v1/{site}/{word}/{id} */
 static int
-build_site_id(char *buf, size_t cap, const char *site, const char *word,
-	      const char *id)
+build_site_id(char *buf, size_t cap, const char *site, const char *word, const char *id)
 {
 	if (!topic_site_valid(site) || !topic_id_valid(id))
 		return reject(buf, cap);
@@ -333,14 +336,13 @@ topic_build_wo_request(char *buf, size_t cap, const char *site)
 }
 
 int
-topic_build_ops(char *buf, size_t cap, const char *site, const char *person,
-		enum topic_verb verb)
+topic_build_ops(char *buf, size_t cap, const char *site, const char *person, enum topic_verb verb)
 {
-	if (!topic_site_valid(site) || !topic_id_valid(person) ||
-	    verb <= TOPIC_VERB_NONE || verb >= TOPIC_VERB_COUNT)
+	if (!topic_site_valid(site) || !topic_id_valid(person) || verb <= TOPIC_VERB_NONE ||
+	    verb >= TOPIC_VERB_COUNT)
 		return reject(buf, cap);
-	return emit(buf, cap, snprintf(buf, cap, "fm/v1/%s/ops/%s/%s", site, person,
-				       verb_names[verb]));
+	return emit(buf, cap,
+		    snprintf(buf, cap, "fm/v1/%s/ops/%s/%s", site, person, verb_names[verb]));
 }
 
 int
@@ -390,17 +392,14 @@ topic_build_filter(char *buf, size_t cap, const char *site, enum topic_kind kind
 	case TOPIC_TELEMETRY:
 	case TOPIC_EVENT:
 	case TOPIC_STATUS:
-		return emit(buf, cap, snprintf(buf, cap, "fm/v1/%s/dev/+/%s", s,
-					       kind_names[kind]));
+		return emit(buf, cap, snprintf(buf, cap, "fm/v1/%s/dev/+/%s", s, kind_names[kind]));
 	case TOPIC_ALARM:
 	case TOPIC_NOTIFY:
 	case TOPIC_WO:
-		return emit(buf, cap, snprintf(buf, cap, "fm/v1/%s/%s/+", s,
-					       kind_names[kind]));
+		return emit(buf, cap, snprintf(buf, cap, "fm/v1/%s/%s/+", s, kind_names[kind]));
 	case TOPIC_ALARM_LOG:
 	case TOPIC_WO_REQUEST:
-		return emit(buf, cap, snprintf(buf, cap, "fm/v1/%s/%s", s,
-					       kind_names[kind]));
+		return emit(buf, cap, snprintf(buf, cap, "fm/v1/%s/%s", s, kind_names[kind]));
 	case TOPIC_OPS:
 		return emit(buf, cap, snprintf(buf, cap, "fm/v1/%s/ops/+/+", s));
 	case TOPIC_SYS:

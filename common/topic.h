@@ -28,7 +28,7 @@ enum topic_kind {
 };
 
 enum topic_verb {
-	TOPIC_VERB_NONE,  /* every kind but TOPIC_OPS */
+	TOPIC_VERB_NONE, /* every kind but TOPIC_OPS */
 	TOPIC_VERB_ACK,
 	TOPIC_VERB_SHELVE,
 	TOPIC_VERB_WO,
@@ -91,8 +91,7 @@ topic_format(const struct topic *t, char *buf, size_t cap);
 
 /* kind: TOPIC_TELEMETRY, TOPIC_EVENT or TOPIC_STATUS. */
 int
-topic_build_dev(char *buf, size_t cap, const char *site, const char *device,
-		enum topic_kind kind);
+topic_build_dev(char *buf, size_t cap, const char *site, const char *device, enum topic_kind kind);
 
 int
 topic_build_alarm(char *buf, size_t cap, const char *site, const char *alarm_id);
@@ -110,8 +109,7 @@ int
 topic_build_wo_request(char *buf, size_t cap, const char *site);
 
 int
-topic_build_ops(char *buf, size_t cap, const char *site, const char *person,
-		enum topic_verb verb);
+topic_build_ops(char *buf, size_t cap, const char *site, const char *person, enum topic_verb verb);
 
 int
 topic_build_sys(char *buf, size_t cap, const char *daemon, const char *instance);

@@ -128,7 +128,7 @@ broker_start() {
 	load_env "$dir"
 	broker_init "$dir"
 	rm -f "$dir/broker/mosquitto.pid"
-	mosquitto -c "$dir/broker/mosquitto.conf" -d
+	mosquitto -c "$dir/broker/mosquitto.conf" -d 2>>"$dir/broker/mosquitto.stderr"
 	wait_for 10 test -s "$dir/broker/mosquitto.pid" || die "mosquitto did not start (see $dir/broker/mosquitto.log)"
 	wait_for 10 bash -c "(exec 3<>/dev/tcp/127.0.0.1/$BROKER_PORT)" || die "mosquitto not listening"
 }

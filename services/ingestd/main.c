@@ -78,6 +78,13 @@ on_message(void *ctx, const struct mq_msg *m)
 		return MQ_RETRY;
 	}
 	counters_add(&g->c.received, 1);
+	if (rc == SPOOL_INVAL) {
+		/* larger than a spool record may be: cannot happen for what
+		 * ingest_message writes, but never count it as accepted */
+		counters_add(&g->c.spool_errors, 1);
+		log_limited(&err_lim, LOG_ERROR, "spool_record_invalid", "len=%zu", out.len);
+		return MQ_DROP;
+	}
 	if (out.reason == INGEST_OK) {
 		counters_add(&g->c.accepted, 1);
 	} else {
@@ -86,7 +93,7 @@ on_message(void *ctx, const struct mq_msg *m)
 		log_limited(&rej_lim, LOG_WARN, "rejected", "reason=%s topic=%.128s len=%zu",
 			    ingest_reason_name(out.reason), m->topic, m->len);
 	}
-	return rc == SPOOL_OK ? MQ_OK : MQ_DROP;
+	return MQ_OK;
 }
 
 /* Swaps in a fresh registry from PostgreSQL; keeps the old one on failure. */
@@ -144,7 +151,7 @@ publish_stats(struct ingestd *g, int to_log)
 	store_get_stats(g->store, &st);
 	if (to_log)
 		counters_log(&g->c, &sp, spool_bytes(g->spool), &st);
-	if (!to_log && mq_connected(g->mq) &&
+	if (g->mq && mq_connected(g->mq) &&
 	    topic_build_sys(topic, sizeof topic, "ingestd", g->d.self->instance) > 0 &&
 	    (n = counters_json(&g->c, &sp, spool_bytes(g->spool), &st, g->d.self->instance,
 			       tu_now_ms(), buf, sizeof buf)) > 0)

@@ -93,8 +93,11 @@ spool_close(struct spool *s);
 
 /* Appends one record (type 1..255, len bytes of data) with a single write:
  * SPOOL_OK means it is in the file (and on stable storage under
- * SPOOL_FSYNC_ALWAYS). On SPOOL_ERR a partial write is cut off again.
- * Appender thread only; no allocation except when a new segment starts. */
+ * SPOOL_FSYNC_ALWAYS). On SPOOL_ERR the reader never sees the record: a
+ * partial write is cut off again (should the cut fail too, the segment is
+ * sealed there, and only a restart may find the record; ingestd's storage
+ * deduplicates by device and seq). Appender thread only; no allocation
+ * except when a new segment starts. */
 enum spool_rc
 spool_append(struct spool *s, int type, const void *data, size_t len);
 

@@ -30,7 +30,7 @@ struct t_conf {
 	const struct cfg_node *raw;
 };
 
-static const char *const modes[] = { "fast", "safe", NULL };
+static const char *const modes[] = {"fast", "safe", NULL};
 
 static const struct cfg_field sub_fields[] = {
 	CFG_INT("a", struct sub_conf, a, "7", 0, 10),
@@ -74,66 +74,80 @@ bind_text(const char *text, size_t len, struct t_conf *c)
 struct err_case {
 	const char *what;
 	const char *yaml;
-	const char *expect;	/* the first message must start with this */
+	const char *expect; /* the first message must start with this */
 };
 
 static const struct err_case err_cases[] = {
-	{ "syntax error", "name: a\nport: [1, 2\nsize: 3\n",
-	  "t.yaml:3: syntax error: did not find expected ',' or ']' (while parsing a flow "
-	  "sequence at line 2)" },
-	{ "bad indentation", "name: a\n  port: 1\n",
-	  "t.yaml:2: syntax error: mapping values are not allowed in this context" },
-	{ "duplicate key", "name: a\nport: 1\nname: b\n",
-	  "t.yaml:3: duplicate key 'name' (first at line 1)" },
-	{ "duplicate nested key", "name: a\nsub:\n  a: 1\n  a: 2\n",
-	  "t.yaml:4: duplicate key 'a' (first at line 3)" },
-	{ "unknown key", "name: a\nfoo: 1\n",
-	  "t.yaml:2: unknown key 'foo' (known: name, port, size, ratio, flag, mode, timeout, "
-	  "sub, tags, raw)" },
-	{ "unknown nested key", "name: a\nsub:\n  b: 1\n", "t.yaml:3: unknown key 'b' (known: a)" },
-	{ "type error", "name: a\nport: abc\n", "t.yaml:2: port: expected an integer, got 'abc'" },
-	{ "quoted number", "name: a\nport: \"80\"\n", "t.yaml:2: port: expected an integer, got '80'" },
-	{ "out of range", "name: a\nport: 70000\n", "t.yaml:2: port: out of range 1..65535" },
-	{ "negative out of range", "name: a\nport: -1\n", "t.yaml:2: port: out of range 1..65535" },
-	{ "nested out of range", "name: a\nsub: {a: 11}\n", "t.yaml:2: a: out of range 0..10" },
-	{ "missing required", "port: 80\n", "t.yaml:1: missing required key 'name'" },
-	{ "null required", "name:\nport: 80\n", "t.yaml:1: missing required key 'name'" },
-	{ "bad enum", "name: a\nmode: turbo\n",
-	  "t.yaml:2: mode: unknown value 'turbo' (expected one of: fast, safe)" },
-	{ "bad duration", "name: a\ntimeout: 5x\n",
-	  "t.yaml:2: timeout: expected a duration such as 250ms, 30s, 5m, 2h or 7d, got '5x'" },
-	{ "negative duration", "name: a\ntimeout: -5s\n", "t.yaml:2: timeout: expected a duration" },
-	{ "duration out of range", "name: a\ntimeout: 2h\n", "t.yaml:2: timeout: out of range 100ms..1h" },
-	{ "bad boolean", "name: a\nflag: yes\n", "t.yaml:2: flag: expected true or false, got 'yes'" },
-	{ "quoted boolean", "name: a\nflag: 'true'\n", "t.yaml:2: flag: expected true or false" },
-	{ "bad size suffix", "name: a\nsize: 5T\n",
-	  "t.yaml:2: size: expected an integer (suffix k, M or G allowed), got '5T'" },
-	{ "size out of range", "name: a\nsize: 2G\n", "t.yaml:2: size: out of range 1k..1G" },
-	{ "size overflow", "name: a\nsize: 99999999999999999G\n", "t.yaml:2: size: expected an integer" },
-	{ "not a number", "name: a\nratio: nan\n", "t.yaml:2: ratio: expected a finite number, got 'nan'" },
-	{ "double out of range", "name: a\nratio: 1.5\n", "t.yaml:2: ratio: out of range 0..1" },
-	{ "string too long", "name: abcdefghijklmnopq\n", "t.yaml:1: name: too long (17 bytes, at most 15)" },
-	{ "mapping for a scalar", "name: {a: 1}\n", "t.yaml:1: name: expected a single value, not a mapping" },
-	{ "list for a scalar", "name: [a]\n", "t.yaml:1: name: expected a single value, not a list" },
-	{ "section not a mapping", "name: a\nsub: 5\n", "t.yaml:2: expected a mapping of key: value" },
-	{ "root not a mapping", "- a\n- b\n", "t.yaml:1: expected a mapping of key: value" },
-	{ "list not a list", "name: a\ntags: x\n", "t.yaml:2: tags: expected a list such as [a, b]" },
-	{ "list too long", "name: a\ntags: [a, b, c, d]\n", "t.yaml:2: tags: too many items (4, at most 3)" },
-	{ "list item not a value", "name: a\ntags:\n  - a\n  - [b]\n",
-	  "t.yaml:4: tags: each item must be a non-empty value" },
-	{ "list item too long", "name: a\ntags: [abcdefghi]\n",
-	  "t.yaml:2: tags: item too long (9 bytes, at most 8)" },
-	{ "anchor", "name: &n a\n", "t.yaml:1: anchors (&n) are not supported: write the value out" },
-	{ "alias", "name: a\nraw: *x\n", "t.yaml:2: aliases (*x) are not supported: write the value out" },
-	{ "merge key alias", "name: a\nsub:\n  <<: *base\n", "t.yaml:3: aliases (*base) are not supported" },
-	{ "tag", "name: !!str a\n", "t.yaml:1: tags (tag:yaml.org,2002:str) are not supported" },
-	{ "non-scalar key", "name: a\n? [k]\n: 1\n",
-	  "t.yaml:2: mapping keys must be plain text, not a list, mapping or alias" },
-	{ "two documents", "name: a\n---\nname: b\n",
-	  "t.yaml:2: only one YAML document per file ('---' starts a second one)" },
-	{ "NUL in a value", "name: \"a\\0b\"\n", "t.yaml:1: a NUL character is not allowed in a value" },
-	{ "invalid UTF-8", "name: a\nport: \xff\n", "t.yaml:2: invalid text: invalid leading UTF-8 octet" },
-	{ "tab indentation", "name: a\nsub:\n\ta: 1\n", "t.yaml:3: syntax error: found character that cannot start any token" },
+	{"syntax error", "name: a\nport: [1, 2\nsize: 3\n",
+	 "t.yaml:3: syntax error: did not find expected ',' or ']' (while parsing a flow "
+	 "sequence at line 2)"},
+	{"bad indentation", "name: a\n  port: 1\n",
+	 "t.yaml:2: syntax error: mapping values are not allowed in this context"},
+	{"duplicate key", "name: a\nport: 1\nname: b\n",
+	 "t.yaml:3: duplicate key 'name' (first at line 1)"},
+	{"duplicate nested key", "name: a\nsub:\n  a: 1\n  a: 2\n",
+	 "t.yaml:4: duplicate key 'a' (first at line 3)"},
+	{"unknown key", "name: a\nfoo: 1\n",
+	 "t.yaml:2: unknown key 'foo' (known: name, port, size, ratio, flag, mode, timeout, "
+	 "sub, tags, raw)"},
+	{"unknown nested key", "name: a\nsub:\n  b: 1\n", "t.yaml:3: unknown key 'b' (known: a)"},
+	{"type error", "name: a\nport: abc\n", "t.yaml:2: port: expected an integer, got 'abc'"},
+	{"quoted number", "name: a\nport: \"80\"\n",
+	 "t.yaml:2: port: expected an integer, got '80'"},
+	{"out of range", "name: a\nport: 70000\n", "t.yaml:2: port: out of range 1..65535"},
+	{"negative out of range", "name: a\nport: -1\n", "t.yaml:2: port: out of range 1..65535"},
+	{"nested out of range", "name: a\nsub: {a: 11}\n", "t.yaml:2: a: out of range 0..10"},
+	{"missing required", "port: 80\n", "t.yaml:1: missing required key 'name'"},
+	{"null required", "name:\nport: 80\n", "t.yaml:1: missing required key 'name'"},
+	{"bad enum", "name: a\nmode: turbo\n",
+	 "t.yaml:2: mode: unknown value 'turbo' (expected one of: fast, safe)"},
+	{"bad duration", "name: a\ntimeout: 5x\n",
+	 "t.yaml:2: timeout: expected a duration such as 250ms, 30s, 5m, 2h or 7d, got '5x'"},
+	{"negative duration", "name: a\ntimeout: -5s\n", "t.yaml:2: timeout: expected a duration"},
+	{"duration out of range", "name: a\ntimeout: 2h\n",
+	 "t.yaml:2: timeout: out of range 100ms..1h"},
+	{"bad boolean", "name: a\nflag: yes\n",
+	 "t.yaml:2: flag: expected true or false, got 'yes'"},
+	{"quoted boolean", "name: a\nflag: 'true'\n", "t.yaml:2: flag: expected true or false"},
+	{"bad size suffix", "name: a\nsize: 5T\n",
+	 "t.yaml:2: size: expected an integer (suffix k, M or G allowed), got '5T'"},
+	{"size out of range", "name: a\nsize: 2G\n", "t.yaml:2: size: out of range 1k..1G"},
+	{"size overflow", "name: a\nsize: 99999999999999999G\n",
+	 "t.yaml:2: size: expected an integer"},
+	{"not a number", "name: a\nratio: nan\n",
+	 "t.yaml:2: ratio: expected a finite number, got 'nan'"},
+	{"double out of range", "name: a\nratio: 1.5\n", "t.yaml:2: ratio: out of range 0..1"},
+	{"string too long", "name: abcdefghijklmnopq\n",
+	 "t.yaml:1: name: too long (17 bytes, at most 15)"},
+	{"mapping for a scalar", "name: {a: 1}\n",
+	 "t.yaml:1: name: expected a single value, not a mapping"},
+	{"list for a scalar", "name: [a]\n", "t.yaml:1: name: expected a single value, not a list"},
+	{"section not a mapping", "name: a\nsub: 5\n",
+	 "t.yaml:2: expected a mapping of key: value"},
+	{"root not a mapping", "- a\n- b\n", "t.yaml:1: expected a mapping of key: value"},
+	{"list not a list", "name: a\ntags: x\n", "t.yaml:2: tags: expected a list such as [a, b]"},
+	{"list too long", "name: a\ntags: [a, b, c, d]\n",
+	 "t.yaml:2: tags: too many items (4, at most 3)"},
+	{"list item not a value", "name: a\ntags:\n  - a\n  - [b]\n",
+	 "t.yaml:4: tags: each item must be a non-empty value"},
+	{"list item too long", "name: a\ntags: [abcdefghi]\n",
+	 "t.yaml:2: tags: item too long (9 bytes, at most 8)"},
+	{"anchor", "name: &n a\n", "t.yaml:1: anchors (&n) are not supported: write the value out"},
+	{"alias", "name: a\nraw: *x\n",
+	 "t.yaml:2: aliases (*x) are not supported: write the value out"},
+	{"merge key alias", "name: a\nsub:\n  <<: *base\n",
+	 "t.yaml:3: aliases (*base) are not supported"},
+	{"tag", "name: !!str a\n", "t.yaml:1: tags (tag:yaml.org,2002:str) are not supported"},
+	{"non-scalar key", "name: a\n? [k]\n: 1\n",
+	 "t.yaml:2: mapping keys must be plain text, not a list, mapping or alias"},
+	{"two documents", "name: a\n---\nname: b\n",
+	 "t.yaml:2: only one YAML document per file ('---' starts a second one)"},
+	{"NUL in a value", "name: \"a\\0b\"\n",
+	 "t.yaml:1: a NUL character is not allowed in a value"},
+	{"invalid UTF-8", "name: a\nport: \xff\n",
+	 "t.yaml:2: invalid text: invalid leading UTF-8 octet"},
+	{"tab indentation", "name: a\nsub:\n\ta: 1\n",
+	 "t.yaml:3: syntax error: found character that cannot start any token"},
 };
 
 static void
@@ -191,7 +205,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg_bind(cfg_doc_root(doc), fields, &c, &errs), 0);
 	assert_int_equal(errs.n, 0);
 	assert_string_equal(c.name, "x");
-	assert_int_equal(c.port, 1883);		/* null counts as absent */
+	assert_int_equal(c.port, 1883); /* null counts as absent */
 	assert_int_equal(c.size, 64LL << 20);
 	assert_true(c.ratio == 0.5);
 	assert_int_equal(c.flag, 0);
@@ -220,7 +234,7 @@ test_values(void **state)
 	doc = cfg_load_buf("t.yaml", text, strlen(text), &errs);
 	assert_non_null(doc);
 	assert_int_equal(cfg_bind(cfg_doc_root(doc), fields, &c, &errs), 0);
-	assert_string_equal(c.name, "123");	/* a quoted number is a fine string */
+	assert_string_equal(c.name, "123"); /* a quoted number is a fine string */
 	assert_int_equal(c.port, 8883);
 	assert_int_equal(c.size, 16384);
 	assert_true(c.ratio > 0.0999 && c.ratio < 0.1001);
@@ -286,13 +300,25 @@ test_durations(void **state)
 		int rc;
 		long long ms;
 	} cases[] = {
-		{ "250ms", 0, 250 }, { "30s", 0, 30000 }, { "5m", 0, 300000 },
-		{ "2h", 0, 7200000 }, { "7d", 0, 604800000 }, { "15", 0, 15000 },
-		{ "0s", 0, 0 }, { "9223372036854775807ms", 0, 9223372036854775807LL },
-		{ "", -1, 0 }, { "s", -1, 0 }, { "-1s", -1, 0 }, { "1.5s", -1, 0 },
-		{ "10 s", -1, 0 }, { " 10s", -1, 0 }, { "10S", -1, 0 }, { "1w", -1, 0 },
-		{ "9223372036854775808ms", -1, 0 }, { "106751991167301d", -1, 0 },
-		{ "99999999999999999999", -1, 0 },
+		{"250ms", 0, 250},
+		{"30s", 0, 30000},
+		{"5m", 0, 300000},
+		{"2h", 0, 7200000},
+		{"7d", 0, 604800000},
+		{"15", 0, 15000},
+		{"0s", 0, 0},
+		{"9223372036854775807ms", 0, 9223372036854775807LL},
+		{"", -1, 0},
+		{"s", -1, 0},
+		{"-1s", -1, 0},
+		{"1.5s", -1, 0},
+		{"10 s", -1, 0},
+		{" 10s", -1, 0},
+		{"10S", -1, 0},
+		{"1w", -1, 0},
+		{"9223372036854775808ms", -1, 0},
+		{"106751991167301d", -1, 0},
+		{"99999999999999999999", -1, 0},
 	};
 
 	(void)state;
@@ -334,7 +360,8 @@ test_limits(void **state)
 	assert_int_equal(errs.n, 2);
 
 	assert_null(cfg_load("/nonexistent/x.yaml", &errs));
-	assert_string_equal(errs.msg[2], "/nonexistent/x.yaml: cannot open: No such file or directory");
+	assert_string_equal(errs.msg[2],
+			    "/nonexistent/x.yaml: cannot open: No such file or directory");
 	cfg_errs_free(&errs);
 }
 

@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-static const char *const env_names[] = { "FM_MQTT_URL", "FM_MQTT_USERNAME", "FM_MQTT_PASSWORD",
-					 "FM_DB_CONNINFO", "FM_SPOOL_DIR", "FM_INSTANCE" };
+static const char *const env_names[] = {"FM_MQTT_URL",    "FM_MQTT_USERNAME", "FM_MQTT_PASSWORD",
+					"FM_DB_CONNINFO", "FM_SPOOL_DIR",     "FM_INSTANCE"};
 static char dir[64];
 
 static int
@@ -137,7 +137,9 @@ test_env_overrides(void **state)
 	setenv("FM_SPOOL_DIR", "/var/lib/fm/spool", 1);
 	setenv("FM_INSTANCE", "node-2", 1);
 	assert_int_equal(load("mqtt:\n  url: tcp://file:1883\n  username: fromfile\n"
-			      "  password_file: /nonexistent\nspool:\n  dir: x\n", &cfg, &errs), 0);
+			      "  password_file: /nonexistent\nspool:\n  dir: x\n",
+			      &cfg, &errs),
+			 0);
 	assert_string_equal(cfg.mqtt.url, "ssl://broker.example:8883");
 	assert_string_equal(cfg.mqtt.username, "ingestd");
 	/* the environment's password wins; the file is not even opened */
@@ -182,8 +184,10 @@ test_password_file(void **state)
 
 	write_file("pw", "hunter2\n", 0640);
 	assert_int_equal(load(text, &cfg, &errs), -1);
-	snprintf(want, sizeof want, "%s/fm.yaml:2: password_file '%s': mode 0640 lets group or "
-		 "others read it; chmod 600 it", dir, pw);
+	snprintf(want, sizeof want,
+		 "%s/fm.yaml:2: password_file '%s': mode 0640 lets group or "
+		 "others read it; chmod 600 it",
+		 dir, pw);
 	assert_string_equal(errs.msg[0], want);
 	assert_string_equal(cfg.mqtt.password, "");
 	cfg_errs_free(&errs);
@@ -194,8 +198,10 @@ test_password_file(void **state)
 
 	snprintf(text, sizeof text, "mqtt:\n  password_file: %s/missing\n", dir);
 	assert_int_equal(load(text, &cfg, &errs), -1);
-	snprintf(want, sizeof want, "%s/fm.yaml:2: password_file '%s/missing': No such file or "
-		 "directory", dir, dir);
+	snprintf(want, sizeof want,
+		 "%s/fm.yaml:2: password_file '%s/missing': No such file or "
+		 "directory",
+		 dir, dir);
 	assert_string_equal(errs.msg[0], want);
 	cfg_errs_free(&errs);
 }
@@ -205,26 +211,28 @@ test_errors(void **state)
 {
 	static const struct {
 		const char *yaml;
-		const char *expect;	/* after "dir/fm.yaml:" */
+		const char *expect; /* after "dir/fm.yaml:" */
 	} cases[] = {
-		{ "mqtt:\n  password: x\n",
-		  "2: password: never put a password in the file; use password_file or "
-		  "FM_MQTT_PASSWORD" },
-		{ "mqtt:\n  url: localhost\n",
-		  "2: url: 'localhost' is not a broker URL such as tcp://host:1883 or ssl://host:8883" },
-		{ "mqtt:\n  keepalive_s: 0\n", "2: keepalive_s: out of range 1..65535" },
-		{ "spool:\n  fsync: sometimes\n",
-		  "2: fsync: unknown value 'sometimes' (expected one of: always, interval, never)" },
-		{ "spool:\n  max_bytes: 1k\n", "2: max_bytes: out of range 1M..1024G" },
-		{ "spool:\n  fsync_interval: soon\n", "2: fsync_interval: expected a duration" },
-		{ "log:\n  level: loud\n",
-		  "2: level: unknown value 'loud' (expected one of: debug, info, warn, error)" },
-		{ "alertd:\n  instance: a b\n",
-		  "2: instance: 'a b' must be 1-64 characters of A-Z a-z 0-9 _ . -" },
-		{ "ingestd:\n  stats_interval: 10ms\n", "2: stats_interval: out of range 1s..1h" },
-		{ "dbx:\n  conninfo: x\n", "1: unknown key 'dbx' (known: mqtt, db, spool, log, ingestd," },
-		{ "db: [1]\n", "1: expected a mapping of key: value" },
-		{ "mqtt: {url: tcp://a:1, url: tcp://b:1}\n", "1: duplicate key 'url' (first at line 1)" },
+		{"mqtt:\n  password: x\n",
+		 "2: password: never put a password in the file; use password_file or "
+		 "FM_MQTT_PASSWORD"},
+		{"mqtt:\n  url: localhost\n", "2: url: 'localhost' is not a broker URL such as "
+					      "tcp://host:1883 or ssl://host:8883"},
+		{"mqtt:\n  keepalive_s: 0\n", "2: keepalive_s: out of range 1..65535"},
+		{"spool:\n  fsync: sometimes\n",
+		 "2: fsync: unknown value 'sometimes' (expected one of: always, interval, never)"},
+		{"spool:\n  max_bytes: 1k\n", "2: max_bytes: out of range 1M..1024G"},
+		{"spool:\n  fsync_interval: soon\n", "2: fsync_interval: expected a duration"},
+		{"log:\n  level: loud\n",
+		 "2: level: unknown value 'loud' (expected one of: debug, info, warn, error)"},
+		{"alertd:\n  instance: a b\n",
+		 "2: instance: 'a b' must be 1-64 characters of A-Z a-z 0-9 _ . -"},
+		{"ingestd:\n  stats_interval: 10ms\n", "2: stats_interval: out of range 1s..1h"},
+		{"dbx:\n  conninfo: x\n",
+		 "1: unknown key 'dbx' (known: mqtt, db, spool, log, ingestd,"},
+		{"db: [1]\n", "1: expected a mapping of key: value"},
+		{"mqtt: {url: tcp://a:1, url: tcp://b:1}\n",
+		 "1: duplicate key 'url' (first at line 1)"},
 	};
 	int failed = 0;
 
@@ -255,7 +263,8 @@ test_missing_file(void **state)
 	(void)state;
 	cfg_errs_init(&errs);
 	assert_int_equal(fmconf_load("/nonexistent/fm.yaml", &cfg, &errs), -1);
-	assert_string_equal(errs.msg[0], "/nonexistent/fm.yaml: cannot open: No such file or directory");
+	assert_string_equal(errs.msg[0],
+			    "/nonexistent/fm.yaml: cannot open: No such file or directory");
 	assert_string_equal(cfg.config_dir, "/nonexistent");
 	cfg_errs_free(&errs);
 }

@@ -64,7 +64,7 @@ reason_by_name(const char *name)
 static int
 check_example(const char *file, int *is_valid)
 {
-	static const char *const types[] = { "telemetry", "event", "status" };
+	static const char *const types[] = {"telemetry", "event", "status"};
 	char type[32], validity[16], what[128], path[512];
 	struct msg_limits lim;
 	enum msg_reason want, got;
@@ -110,7 +110,7 @@ static void
 test_examples(void **state)
 {
 	char *names[MAX_FILES];
-	int n = 0, valid[3] = { 0 }, invalid[3] = { 0 };
+	int n = 0, valid[3] = {0}, invalid[3] = {0};
 	struct dirent *de;
 	DIR *d = opendir(EXAMPLES_DIR);
 	(void)state;
@@ -136,8 +136,8 @@ test_examples(void **state)
 			invalid[t]++;
 		free(names[i]);
 	}
-	print_message("%d examples: telemetry %d valid %d invalid, event %d/%d, status %d/%d\n",
-		      n, valid[0], invalid[0], valid[1], invalid[1], valid[2], invalid[2]);
+	print_message("%d examples: telemetry %d valid %d invalid, event %d/%d, status %d/%d\n", n,
+		      valid[0], invalid[0], valid[1], invalid[1], valid[2], invalid[2]);
 	for (int t = 0; t < 3; t++) {
 		assert_true(valid[t] > 0);
 		assert_true(invalid[t] > 0);

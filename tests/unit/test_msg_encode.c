@@ -29,7 +29,8 @@ sample_alarm(void)
 		.raised_at_ms = 1763891234123LL,
 		.value = 95.2,
 		.has_value = 1,
-		.message = "\xe5\x87\xba\xe5\x8f\xa3\xe5\x8e\x8b\xe5\x8a\x9b\xe4\xbd\x8e 95.2 kPa \"B1\"",
+		.message = "\xe5\x87\xba\xe5\x8f\xa3\xe5\x8e\x8b\xe5\x8a\x9b\xe4\xbd\x8e 95.2 kPa "
+			   "\"B1\"",
 		.transition = MSG_TR_RAISED,
 	};
 	return a;
@@ -45,7 +46,8 @@ test_alarm_exact(void **state)
 
 	n = msg_encode_alarm(&a, buf, sizeof(buf));
 	assert_int_equal(n, (int)strlen(buf));
-	assert_string_equal(buf,
+	assert_string_equal(
+		buf,
 		"{\"alarm_id\":\"A-20251123-0001\",\"site\":\"riverside\",\"device\":\"pump-01\","
 		"\"rule\":\"pump_outlet_pressure_low\",\"severity\":2,\"state\":\"active\","
 		"\"acked\":false,\"acked_by\":null,\"raised_at\":1763891234123,"
@@ -64,7 +66,8 @@ test_alarm_exact(void **state)
 	a.escalation_level = 2;
 	a.wo_id = "WO-778";
 	assert_true(msg_encode_alarm(&a, buf, sizeof(buf)) > 0);
-	assert_string_equal(buf,
+	assert_string_equal(
+		buf,
 		"{\"alarm_id\":\"A-20251123-0001\",\"site\":\"riverside\",\"device\":\"pump-01\","
 		"\"rule\":\"pump_outlet_pressure_low\",\"severity\":2,\"state\":\"cleared\","
 		"\"acked\":true,\"acked_by\":\"duty-li\",\"raised_at\":1763891234123,"
@@ -83,24 +86,45 @@ test_alarm_rejects(void **state)
 	struct msg_alarm a;
 	(void)state;
 
-	a = sample_alarm(); a.severity = 0;
+	a = sample_alarm();
+	a.severity = 0;
 	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
 	assert_string_equal(buf, "");
-	a = sample_alarm(); a.severity = 5;
+	a = sample_alarm();
+	a.severity = 5;
 	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
-	a = sample_alarm(); a.alarm_id = NULL;
+	a = sample_alarm();
+	a.alarm_id = NULL;
 	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
-	a = sample_alarm(); a.rule = NULL;
+	a = sample_alarm();
+	a.rule = NULL;
 	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
-	a = sample_alarm(); a.value = NAN;
+	a = sample_alarm();
+	a.value = NAN;
 	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
-	a = sample_alarm(); a.value = INFINITY;
+	a = sample_alarm();
+	a.value = INFINITY;
 	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
-	a = sample_alarm(); a.transition = MSG_TR_COUNT;
+	a = sample_alarm();
+	a.transition = MSG_TR_COUNT;
 	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
-	a = sample_alarm(); a.escalation_level = -1;
+	a = sample_alarm();
+	a.escalation_level = -1;
 	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
-	a = sample_alarm(); a.message = "bad \xff utf-8";
+	a = sample_alarm();
+	a.site = "river side";
+	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
+	a = sample_alarm();
+	a.wo_id = "WO/1";
+	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
+	a = sample_alarm();
+	a.acked_by = "";
+	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
+	a = sample_alarm();
+	a.rule = "";
+	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
+	a = sample_alarm();
+	a.message = "bad \xff utf-8";
 	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
 }
 
@@ -161,8 +185,20 @@ static void
 test_telemetry_round_trip(void **state)
 {
 	static const double values[] = {
-		312.4, 0.1, 1.0 / 3.0, 1e-300, 5e-324, 1.7976931348623157e308, -0.0,
-		123456789.123456789, 9007199254740993.0, -2.5, 0.0, 1e21, 1e-7, 100.0,
+		312.4,
+		0.1,
+		1.0 / 3.0,
+		1e-300,
+		5e-324,
+		1.7976931348623157e308,
+		-0.0,
+		123456789.123456789,
+		9007199254740993.0,
+		-2.5,
+		0.0,
+		1e21,
+		1e-7,
+		100.0,
 	};
 	char buf[8192], name[16];
 	int n;
@@ -252,7 +288,8 @@ static void
 test_event_rejects(void **state)
 {
 	static const char *const bad_detail[] = {
-		"{\"a\":{\"b\":1}}", "[1]", "not json", "{\"a\":null}", "{\"A\":1}", "{\"a\":1,\"a\":2}",
+		"{\"a\":{\"b\":1}}", "[1]",       "not json",
+		"{\"a\":null}",      "{\"A\":1}", "{\"a\":1,\"a\":2}",
 	};
 	char buf[8192];
 	(void)state;
@@ -278,7 +315,7 @@ test_event_rejects(void **state)
 static void
 test_status(void **state)
 {
-	struct msg_status s = { MSG_STATUS_ONLINE, 1763891234123LL, 1 }, back;
+	struct msg_status s = {MSG_STATUS_ONLINE, 1763891234123LL, 1}, back;
 	char buf[128];
 	int n;
 	(void)state;
@@ -305,19 +342,24 @@ static void
 test_stats(void **state)
 {
 	const struct msg_counter c[] = {
-		{ "accepted", 1200 }, { "rejected_too_large", 0 }, { "spool_bytes", 1LL << 40 },
+		{"accepted", 1200},
+		{"rejected_too_large", 0},
+		{"spool_bytes", 1LL << 40},
 	};
-	const struct msg_counter dup[] = { { "a", 1 }, { "a", 2 } };
-	const struct msg_counter noname[] = { { "", 1 } };
+	const struct msg_counter dup[] = {{"a", 1}, {"a", 2}};
+	const struct msg_counter noname[] = {{"", 1}};
 	char buf[512];
 	(void)state;
 
-	assert_true(msg_encode_stats("ingestd", "i-1", 1763891234123LL, c, 3, buf, sizeof(buf)) > 0);
-	assert_string_equal(buf, "{\"daemon\":\"ingestd\",\"instance\":\"i-1\",\"ts\":1763891234123,"
-				 "\"counters\":{\"accepted\":1200,\"rejected_too_large\":0,"
-				 "\"spool_bytes\":1099511627776}}");
+	assert_true(msg_encode_stats("ingestd", "i-1", 1763891234123LL, c, 3, buf, sizeof(buf)) >
+		    0);
+	assert_string_equal(buf,
+			    "{\"daemon\":\"ingestd\",\"instance\":\"i-1\",\"ts\":1763891234123,"
+			    "\"counters\":{\"accepted\":1200,\"rejected_too_large\":0,"
+			    "\"spool_bytes\":1099511627776}}");
 	assert_true(msg_encode_stats("alertd", "a", 5, NULL, 0, buf, sizeof(buf)) > 0);
-	assert_string_equal(buf, "{\"daemon\":\"alertd\",\"instance\":\"a\",\"ts\":5,\"counters\":{}}");
+	assert_string_equal(buf,
+			    "{\"daemon\":\"alertd\",\"instance\":\"a\",\"ts\":5,\"counters\":{}}");
 	assert_int_equal(msg_encode_stats("x", "y", 0, dup, 2, buf, sizeof(buf)), -1);
 	assert_int_equal(msg_encode_stats("x", "y", 0, noname, 1, buf, sizeof(buf)), -1);
 	assert_int_equal(msg_encode_stats(NULL, "y", 0, c, 3, buf, sizeof(buf)), -1);

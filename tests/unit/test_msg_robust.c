@@ -35,11 +35,42 @@ static const char *const seeds[] = {
 
 /* Fragments that steer mutations toward the interesting parser paths. */
 static const char *const tokens[] = {
-	"{", "}", "[", "]", "\"", ",", ":", "\\", "\\u0000", "\\ud800", "NaN", "-Infinity",
-	"1e999", "-0", "9223372036854775808", "null", "true", "\xff", "\xe6\xb8\xa9",
-	"\"seq\":", "\"metrics\":{", "\"detail\":{\"a\":", "\"state\":\"active\"", "",
-	"\"ts\":99999999999999", "\"site\":\"x\",", "1.0", "   ", "[1]", "{}",
-	"\"x\"", "-1", "1.5", "{\"a\":1}", "\"boot\":", "\"device\":",
+	"{",
+	"}",
+	"[",
+	"]",
+	"\"",
+	",",
+	":",
+	"\\",
+	"\\u0000",
+	"\\ud800",
+	"NaN",
+	"-Infinity",
+	"1e999",
+	"-0",
+	"9223372036854775808",
+	"null",
+	"true",
+	"\xff",
+	"\xe6\xb8\xa9",
+	"\"seq\":",
+	"\"metrics\":{",
+	"\"detail\":{\"a\":",
+	"\"state\":\"active\"",
+	"",
+	"\"ts\":99999999999999",
+	"\"site\":\"x\",",
+	"1.0",
+	"   ",
+	"[1]",
+	"{}",
+	"\"x\"",
+	"-1",
+	"1.5",
+	"{\"a\":1}",
+	"\"boot\":",
+	"\"device\":",
 };
 
 static uint64_t rng = 0x2545F4914F6CDD1DULL;
@@ -155,7 +186,8 @@ check_round_trip(int kind)
 	case 0:
 		n = msg_encode_telemetry(&tel, out, sizeof(out));
 		assert_true(n > 0);
-		assert_int_equal(msg_decode_telemetry(out, (size_t)n, NULL, NULL, NULL, &tel2), MSG_OK);
+		assert_int_equal(msg_decode_telemetry(out, (size_t)n, NULL, NULL, NULL, &tel2),
+				 MSG_OK);
 		assert_memory_equal(&tel, &tel2, sizeof(tel));
 		break;
 	case 1:
@@ -167,7 +199,8 @@ check_round_trip(int kind)
 	default:
 		n = msg_encode_status(&sta, out, sizeof(out));
 		assert_true(n > 0);
-		assert_int_equal(msg_decode_status(out, (size_t)n, NULL, NULL, NULL, &sta2), MSG_OK);
+		assert_int_equal(msg_decode_status(out, (size_t)n, NULL, NULL, NULL, &sta2),
+				 MSG_OK);
 		assert_int_equal(sta.state, sta2.state);
 		assert_int_equal(sta.has_ts, sta2.has_ts);
 		assert_int_equal(sta.ts_ms, sta2.ts_ms);
@@ -179,7 +212,7 @@ static void
 test_random_inputs(void **state)
 {
 	static char buf[MAX_INPUT];
-	unsigned long seen[MSG_REASON_COUNT] = { 0 };
+	unsigned long seen[MSG_REASON_COUNT] = {0};
 	struct msg_limits lim;
 	int distinct = 0;
 	(void)state;
@@ -209,8 +242,8 @@ test_random_inputs(void **state)
 	}
 	for (int r = 0; r < MSG_REASON_COUNT; r++)
 		distinct += seen[r] > 0;
-	print_message("%d inputs x 3 decoders: %lu ok, %d distinct results\n", ROUNDS,
-		      seen[MSG_OK], distinct);
+	print_message("%d inputs x 3 decoders: %lu ok, %d distinct results\n", ROUNDS, seen[MSG_OK],
+		      distinct);
 	/* The mutations must actually reach deep into the decoders. */
 	assert_true(seen[MSG_OK] > 1000);
 	assert_true(distinct >= 30);

@@ -18,31 +18,31 @@ struct valid_case {
 	const char *topic;
 	enum topic_kind kind;
 	const char *site;
-	const char *id;     /* device, alarm_id, person, wo_id or daemon */
-	const char *extra;  /* instance for sys */
+	const char *id;    /* device, alarm_id, person, wo_id or daemon */
+	const char *extra; /* instance for sys */
 	enum topic_verb verb;
 };
 
 static const struct valid_case valids[] = {
-	{ "fm/v1/riverside/dev/pump-01/telemetry", TOPIC_TELEMETRY, "riverside", "pump-01", "", 0 },
-	{ "fm/v1/riverside/dev/pump-01/event", TOPIC_EVENT, "riverside", "pump-01", "", 0 },
-	{ "fm/v1/riverside/dev/pump-01/status", TOPIC_STATUS, "riverside", "pump-01", "", 0 },
-	{ "fm/v1/s/alarm/A-20251123-0001", TOPIC_ALARM, "s", "A-20251123-0001", "", 0 },
-	{ "fm/v1/s/alarm-log", TOPIC_ALARM_LOG, "s", "", "", 0 },
-	{ "fm/v1/s/notify/duty_li", TOPIC_NOTIFY, "s", "duty_li", "", 0 },
-	{ "fm/v1/s/wo/WO-778", TOPIC_WO, "s", "WO-778", "", 0 },
-	{ "fm/v1/s/wo-request", TOPIC_WO_REQUEST, "s", "", "", 0 },
-	{ "fm/v1/s/ops/wang/ack", TOPIC_OPS, "s", "wang", "", TOPIC_VERB_ACK },
-	{ "fm/v1/s/ops/wang/shelve", TOPIC_OPS, "s", "wang", "", TOPIC_VERB_SHELVE },
-	{ "fm/v1/s/ops/wang/wo", TOPIC_OPS, "s", "wang", "", TOPIC_VERB_WO },
-	{ "fm/v1/s/ops/wang/request", TOPIC_OPS, "s", "wang", "", TOPIC_VERB_REQUEST },
-	{ "fm/v1/s/ops/wang/followup", TOPIC_OPS, "s", "wang", "", TOPIC_VERB_FOLLOWUP },
-	{ "fm/v1/_sys/ingestd/i-1", TOPIC_SYS, "", "ingestd", "i-1", 0 },
-	{ "fm/v1/" ID64 "/dev/" ID64 "/telemetry", TOPIC_TELEMETRY, ID64, ID64, "", 0 },
+	{"fm/v1/riverside/dev/pump-01/telemetry", TOPIC_TELEMETRY, "riverside", "pump-01", "", 0},
+	{"fm/v1/riverside/dev/pump-01/event", TOPIC_EVENT, "riverside", "pump-01", "", 0},
+	{"fm/v1/riverside/dev/pump-01/status", TOPIC_STATUS, "riverside", "pump-01", "", 0},
+	{"fm/v1/s/alarm/A-20251123-0001", TOPIC_ALARM, "s", "A-20251123-0001", "", 0},
+	{"fm/v1/s/alarm-log", TOPIC_ALARM_LOG, "s", "", "", 0},
+	{"fm/v1/s/notify/duty_li", TOPIC_NOTIFY, "s", "duty_li", "", 0},
+	{"fm/v1/s/wo/WO-778", TOPIC_WO, "s", "WO-778", "", 0},
+	{"fm/v1/s/wo-request", TOPIC_WO_REQUEST, "s", "", "", 0},
+	{"fm/v1/s/ops/wang/ack", TOPIC_OPS, "s", "wang", "", TOPIC_VERB_ACK},
+	{"fm/v1/s/ops/wang/shelve", TOPIC_OPS, "s", "wang", "", TOPIC_VERB_SHELVE},
+	{"fm/v1/s/ops/wang/wo", TOPIC_OPS, "s", "wang", "", TOPIC_VERB_WO},
+	{"fm/v1/s/ops/wang/request", TOPIC_OPS, "s", "wang", "", TOPIC_VERB_REQUEST},
+	{"fm/v1/s/ops/wang/followup", TOPIC_OPS, "s", "wang", "", TOPIC_VERB_FOLLOWUP},
+	{"fm/v1/_sys/ingestd/i-1", TOPIC_SYS, "", "ingestd", "i-1", 0},
+	{"fm/v1/" ID64 "/dev/" ID64 "/telemetry", TOPIC_TELEMETRY, ID64, ID64, "", 0},
 	/* Identifiers may look like kinds, or start with '_' or '-'. */
-	{ "fm/v1/dev/dev/dev/event", TOPIC_EVENT, "dev", "dev", "", 0 },
-	{ "fm/v1/_sys_/alarm/-", TOPIC_ALARM, "_sys_", "-", "", 0 },
-	{ "fm/v1/_sys/_sys/_sys", TOPIC_SYS, "", "_sys", "_sys", 0 },
+	{"fm/v1/dev/dev/dev/event", TOPIC_EVENT, "dev", "dev", "", 0},
+	{"fm/v1/_sys_/alarm/-", TOPIC_ALARM, "_sys_", "-", "", 0},
+	{"fm/v1/_sys/_sys/_sys", TOPIC_SYS, "", "_sys", "_sys", 0},
 };
 
 struct invalid_case {
@@ -51,50 +51,50 @@ struct invalid_case {
 };
 
 static const struct invalid_case invalids[] = {
-	{ "", TOPIC_ERR_EMPTY },
-	{ "fm/v1/s/dev/d/telemetry+", TOPIC_ERR_WILDCARD },
-	{ "fm/v1/+/dev/d/telemetry", TOPIC_ERR_WILDCARD },
-	{ "fm/v1/s/dev/#", TOPIC_ERR_WILDCARD },
-	{ "/fm/v1/s/alarm-log", TOPIC_ERR_EMPTY_LEVEL },
-	{ "fm/v1/s/alarm-log/", TOPIC_ERR_EMPTY_LEVEL },
-	{ "fm/v1//alarm-log", TOPIC_ERR_EMPTY_LEVEL },
-	{ "fm//v1/s/alarm-log", TOPIC_ERR_EMPTY_LEVEL },
-	{ "/", TOPIC_ERR_EMPTY_LEVEL },
-	{ "fm/v2/s/alarm-log", TOPIC_ERR_PREFIX },
-	{ "FM/v1/s/alarm-log", TOPIC_ERR_PREFIX },
-	{ "fm", TOPIC_ERR_PREFIX },
-	{ "$SYS/broker/uptime", TOPIC_ERR_PREFIX },
-	{ "xfm/v1/s/alarm-log", TOPIC_ERR_PREFIX },
-	{ "fm/v1", TOPIC_ERR_LEVELS },
-	{ "fm/v1/s", TOPIC_ERR_LEVELS },
-	{ "fm/v1/s/dev", TOPIC_ERR_LEVELS },
-	{ "fm/v1/s/dev/d", TOPIC_ERR_LEVELS },
-	{ "fm/v1/s/dev/d/telemetry/x", TOPIC_ERR_LEVELS },
-	{ "fm/v1/s/alarm", TOPIC_ERR_LEVELS },
-	{ "fm/v1/s/alarm/a/b", TOPIC_ERR_LEVELS },
-	{ "fm/v1/s/alarm-log/x", TOPIC_ERR_LEVELS },
-	{ "fm/v1/s/wo-request/x", TOPIC_ERR_LEVELS },
-	{ "fm/v1/s/ops/p", TOPIC_ERR_LEVELS },
-	{ "fm/v1/s/ops/p/ack/now", TOPIC_ERR_LEVELS },
-	{ "fm/v1/_sys/ingestd", TOPIC_ERR_LEVELS },
-	{ "fm/v1/_sys/ingestd/i/x", TOPIC_ERR_LEVELS },
-	{ "fm/v1/s/dev/d/event/a/b/c/d/e/f/g", TOPIC_ERR_LEVELS },
-	{ "fm/v2/s/dev/d/event/a/b/c/d/e/f/g", TOPIC_ERR_PREFIX },
-	{ "fm/v1/s/a/b/c/d/e/f/g/h", TOPIC_ERR_KIND },
-	{ "fm/v1/s/devices/d/telemetry", TOPIC_ERR_KIND },
-	{ "fm/v1/s/dev/d/Telemetry", TOPIC_ERR_KIND },
-	{ "fm/v1/s/dev/d/metrics", TOPIC_ERR_KIND },
-	{ "fm/v1/s/alarms/a", TOPIC_ERR_KIND },
-	{ "fm/v1/s/alarm_log", TOPIC_ERR_KIND },
-	{ "fm/v1/s p/alarm-log", TOPIC_ERR_IDENTIFIER },
-	{ "fm/v1/s.p/alarm-log", TOPIC_ERR_IDENTIFIER },
-	{ "fm/v1/s/dev/d\xc3\xa9/event", TOPIC_ERR_IDENTIFIER },
-	{ "fm/v1/s/dev/" ID64 "x/event", TOPIC_ERR_IDENTIFIER },
-	{ "fm/v1/s/notify/a:b", TOPIC_ERR_IDENTIFIER },
-	{ "fm/v1/_sys/ingestd/i.1", TOPIC_ERR_IDENTIFIER },
-	{ "fm/v1/s/ops/p/ACK", TOPIC_ERR_VERB },
-	{ "fm/v1/s/ops/p/delete", TOPIC_ERR_VERB },
-	{ "fm/v1/s/ops/p/none", TOPIC_ERR_VERB },
+	{"", TOPIC_ERR_EMPTY},
+	{"fm/v1/s/dev/d/telemetry+", TOPIC_ERR_WILDCARD},
+	{"fm/v1/+/dev/d/telemetry", TOPIC_ERR_WILDCARD},
+	{"fm/v1/s/dev/#", TOPIC_ERR_WILDCARD},
+	{"/fm/v1/s/alarm-log", TOPIC_ERR_EMPTY_LEVEL},
+	{"fm/v1/s/alarm-log/", TOPIC_ERR_EMPTY_LEVEL},
+	{"fm/v1//alarm-log", TOPIC_ERR_EMPTY_LEVEL},
+	{"fm//v1/s/alarm-log", TOPIC_ERR_EMPTY_LEVEL},
+	{"/", TOPIC_ERR_EMPTY_LEVEL},
+	{"fm/v2/s/alarm-log", TOPIC_ERR_PREFIX},
+	{"FM/v1/s/alarm-log", TOPIC_ERR_PREFIX},
+	{"fm", TOPIC_ERR_PREFIX},
+	{"$SYS/broker/uptime", TOPIC_ERR_PREFIX},
+	{"xfm/v1/s/alarm-log", TOPIC_ERR_PREFIX},
+	{"fm/v1", TOPIC_ERR_LEVELS},
+	{"fm/v1/s", TOPIC_ERR_LEVELS},
+	{"fm/v1/s/dev", TOPIC_ERR_LEVELS},
+	{"fm/v1/s/dev/d", TOPIC_ERR_LEVELS},
+	{"fm/v1/s/dev/d/telemetry/x", TOPIC_ERR_LEVELS},
+	{"fm/v1/s/alarm", TOPIC_ERR_LEVELS},
+	{"fm/v1/s/alarm/a/b", TOPIC_ERR_LEVELS},
+	{"fm/v1/s/alarm-log/x", TOPIC_ERR_LEVELS},
+	{"fm/v1/s/wo-request/x", TOPIC_ERR_LEVELS},
+	{"fm/v1/s/ops/p", TOPIC_ERR_LEVELS},
+	{"fm/v1/s/ops/p/ack/now", TOPIC_ERR_LEVELS},
+	{"fm/v1/_sys/ingestd", TOPIC_ERR_LEVELS},
+	{"fm/v1/_sys/ingestd/i/x", TOPIC_ERR_LEVELS},
+	{"fm/v1/s/dev/d/event/a/b/c/d/e/f/g", TOPIC_ERR_LEVELS},
+	{"fm/v2/s/dev/d/event/a/b/c/d/e/f/g", TOPIC_ERR_PREFIX},
+	{"fm/v1/s/a/b/c/d/e/f/g/h", TOPIC_ERR_KIND},
+	{"fm/v1/s/devices/d/telemetry", TOPIC_ERR_KIND},
+	{"fm/v1/s/dev/d/Telemetry", TOPIC_ERR_KIND},
+	{"fm/v1/s/dev/d/metrics", TOPIC_ERR_KIND},
+	{"fm/v1/s/alarms/a", TOPIC_ERR_KIND},
+	{"fm/v1/s/alarm_log", TOPIC_ERR_KIND},
+	{"fm/v1/s p/alarm-log", TOPIC_ERR_IDENTIFIER},
+	{"fm/v1/s.p/alarm-log", TOPIC_ERR_IDENTIFIER},
+	{"fm/v1/s/dev/d\xc3\xa9/event", TOPIC_ERR_IDENTIFIER},
+	{"fm/v1/s/dev/" ID64 "x/event", TOPIC_ERR_IDENTIFIER},
+	{"fm/v1/s/notify/a:b", TOPIC_ERR_IDENTIFIER},
+	{"fm/v1/_sys/ingestd/i.1", TOPIC_ERR_IDENTIFIER},
+	{"fm/v1/s/ops/p/ACK", TOPIC_ERR_VERB},
+	{"fm/v1/s/ops/p/delete", TOPIC_ERR_VERB},
+	{"fm/v1/s/ops/p/none", TOPIC_ERR_VERB},
 };
 
 static void
@@ -115,11 +115,22 @@ test_valid_topics(void **state)
 		assert_int_equal(t.verb, c->verb);
 		assert_string_equal(t.site, c->site);
 		switch (c->kind) {
-		case TOPIC_ALARM: id = t.alarm_id; break;
-		case TOPIC_NOTIFY: case TOPIC_OPS: id = t.person; break;
-		case TOPIC_WO: id = t.wo_id; break;
-		case TOPIC_SYS: id = t.daemon; break;
-		default: id = t.device; break;
+		case TOPIC_ALARM:
+			id = t.alarm_id;
+			break;
+		case TOPIC_NOTIFY:
+		case TOPIC_OPS:
+			id = t.person;
+			break;
+		case TOPIC_WO:
+			id = t.wo_id;
+			break;
+		case TOPIC_SYS:
+			id = t.daemon;
+			break;
+		default:
+			id = t.device;
+			break;
 		}
 		assert_string_equal(id, c->id);
 		assert_string_equal(t.instance, c->extra);
@@ -222,16 +233,16 @@ test_filters(void **state)
 		enum topic_kind kind;
 		const char *want;
 	} f[] = {
-		{ NULL, TOPIC_TELEMETRY, "fm/v1/+/dev/+/telemetry" },
-		{ "s1", TOPIC_EVENT, "fm/v1/s1/dev/+/event" },
-		{ "s1", TOPIC_STATUS, "fm/v1/s1/dev/+/status" },
-		{ NULL, TOPIC_ALARM, "fm/v1/+/alarm/+" },
-		{ "s1", TOPIC_ALARM_LOG, "fm/v1/s1/alarm-log" },
-		{ "s1", TOPIC_NOTIFY, "fm/v1/s1/notify/+" },
-		{ "s1", TOPIC_WO, "fm/v1/s1/wo/+" },
-		{ NULL, TOPIC_WO_REQUEST, "fm/v1/+/wo-request" },
-		{ "s1", TOPIC_OPS, "fm/v1/s1/ops/+/+" },
-		{ "s1", TOPIC_SYS, "fm/v1/_sys/+/+" },
+		{NULL, TOPIC_TELEMETRY, "fm/v1/+/dev/+/telemetry"},
+		{"s1", TOPIC_EVENT, "fm/v1/s1/dev/+/event"},
+		{"s1", TOPIC_STATUS, "fm/v1/s1/dev/+/status"},
+		{NULL, TOPIC_ALARM, "fm/v1/+/alarm/+"},
+		{"s1", TOPIC_ALARM_LOG, "fm/v1/s1/alarm-log"},
+		{"s1", TOPIC_NOTIFY, "fm/v1/s1/notify/+"},
+		{"s1", TOPIC_WO, "fm/v1/s1/wo/+"},
+		{NULL, TOPIC_WO_REQUEST, "fm/v1/+/wo-request"},
+		{"s1", TOPIC_OPS, "fm/v1/s1/ops/+/+"},
+		{"s1", TOPIC_SYS, "fm/v1/_sys/+/+"},
 	};
 	char buf[TOPIC_MAX_LEN + 1];
 	(void)state;
@@ -273,12 +284,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid_topics),
-		cmocka_unit_test(test_invalid_topics),
-		cmocka_unit_test(test_lengths),
-		cmocka_unit_test(test_builders),
-		cmocka_unit_test(test_filters),
-		cmocka_unit_test(test_identifiers_and_names),
+		cmocka_unit_test(test_valid_topics), cmocka_unit_test(test_invalid_topics),
+		cmocka_unit_test(test_lengths),      cmocka_unit_test(test_builders),
+		cmocka_unit_test(test_filters),      cmocka_unit_test(test_identifiers_and_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
