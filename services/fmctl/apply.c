@@ -94,7 +94,7 @@ write_registry(struct db *db, const struct fmctl_conf *c, const struct apply_opt
 	if (s == DB_OK)
 		s = db_exec(db, LOCK_SQL, 0, NULL, NULL);
 	if (s == DB_OK)
-		s = apply_registry(db, &c->reg, ao->prune, mem, res);
+		s = apply_registry(db, &c->reg, ao->prune, ao->dry_run, mem, res);
 	if (s == DB_OK && !ao->dry_run)
 		s = db_commit(db);
 	else
@@ -127,8 +127,10 @@ run(const struct fmctl_conf *c, const struct apply_opts *ao)
 	}
 	version = db_schema_version(db);
 	if (version < 1) {
-		fprintf(stderr, "fmctl: %s\n", version < 0 ? db_error(db) :
-			"the database has no registry tables; run fmctl migrate first");
+		fprintf(stderr, "fmctl: %s\n",
+			version < 0
+				? db_error(db)
+				: "the database has no registry tables; run fmctl migrate first");
 		rc = version < 0 && !db_connected(db) ? FMCTL_UNAVAILABLE : FMCTL_FINDING;
 		goto out;
 	}
@@ -146,7 +148,8 @@ run(const struct fmctl_conf *c, const struct apply_opts *ao)
 		printf("%s: applied — %s\n", c->label, summary);
 	if (res.pending)
 		printf("%ld entr%s in the database but not in the configuration kept; "
-		       "--prune deletes them\n", res.pending, res.pending == 1 ? "y" : "ies");
+		       "--prune deletes them\n",
+		       res.pending, res.pending == 1 ? "y" : "ies");
 out:
 	db_free(db);
 	return rc;
@@ -155,7 +158,7 @@ out:
 int
 cmd_apply(const struct fmctl_opts *o, int argc, char **argv)
 {
-	struct apply_opts ao = { 0 };
+	struct apply_opts ao = {0};
 	struct fmctl_conf *c;
 	struct cfg_errs errs;
 	int rc;

@@ -19,17 +19,17 @@ struct apply_tally {
 struct apply_result {
 	struct apply_tally t[APPLY_MAX_TABLES];
 	size_t n;
-	long pending;		/* rows absent from the configuration, kept (no --prune) */
+	long pending; /* rows absent from the configuration, kept (no --prune) */
 };
 
 /* Upserts every registry row (sites ... team members), comparing first so an
  * unchanged row is never rewritten; rows of entities present in the
  * configuration follow it exactly (a person's skills, a device's feeds, the
  * roster). Entities absent from the configuration are reported on out, one
- * line each, and deleted only when prune is set. Runs inside the caller's
- * transaction. Returns DB_OK or the failing status (db_error has the cause). */
-enum db_status
-apply_registry(struct db *db, const struct reg *reg, int prune, FILE *out,
-	       struct apply_result *res);
+ * line each ("would remove" when dry_run: the caller will roll back), and
+ * deleted only when prune is set. Runs inside the caller's transaction.
+ * Returns DB_OK or the failing status (db_error has the cause). */
+enum db_status apply_registry(struct db *db, const struct reg *reg, int prune, int dry_run,
+			      FILE *out, struct apply_result *res);
 
 #endif

@@ -18,7 +18,7 @@
 
 struct table {
 	const char *name;
-	const char *noun;	/* for "would remove device X" */
+	const char *noun; /* for "would remove device X" */
 	int ncols;
 	/* $1..$ncols: column arrays; returns (xmax = 0) per written row */
 	const char *upsert;
@@ -30,15 +30,15 @@ struct table {
 	void (*cols)(const struct reg *r, struct pgtext *c, struct pgtext *owners);
 };
 
-#define ENTITY_SQL(tbl, key)                                                        \
-	"SELECT " key " FROM " tbl " WHERE " key " <> ALL($1::text[]) ORDER BY 1",  \
-	"DELETE FROM " tbl " WHERE " key " <> ALL($1::text[]) RETURNING " key, NULL
-#define OWNED_SQL(tbl, owner, value)                                                \
-	NULL, NULL,                                                                 \
-	"DELETE FROM " tbl " WHERE " owner " = ANY($3::text[]) AND (" owner ", " value \
-	") NOT IN (SELECT * FROM unnest($1::text[], $2::text[]))"
-#define LINK_INSERT(tbl, owner, value)                                              \
-	"INSERT INTO " tbl " (" owner ", " value ") SELECT * FROM unnest($1::text[], " \
+#define ENTITY_SQL(tbl, key)                                                                       \
+	"SELECT " key " FROM " tbl " WHERE " key " <> ALL($1::text[]) ORDER BY 1",                 \
+		"DELETE FROM " tbl " WHERE " key " <> ALL($1::text[]) RETURNING " key, NULL
+#define OWNED_SQL(tbl, owner, value)                                                               \
+	NULL, NULL,                                                                                \
+		"DELETE FROM " tbl " WHERE " owner " = ANY($3::text[]) AND (" owner ", " value     \
+		") NOT IN (SELECT * FROM unnest($1::text[], $2::text[]))"
+#define LINK_INSERT(tbl, owner, value)                                                             \
+	"INSERT INTO " tbl " (" owner ", " value ") SELECT * FROM unnest($1::text[], "             \
 	"$2::text[]) ON CONFLICT DO NOTHING RETURNING true"
 
 static const char *
@@ -142,7 +142,7 @@ params_json(const struct cfg_node *p, struct pgtext *out)
 static void
 cols_devices(const struct reg *r, struct pgtext *c, struct pgtext *owners)
 {
-	struct pgtext tmp = { 0 };
+	struct pgtext tmp = {0};
 
 	(void)owners;
 	begin(c, 15);
@@ -282,7 +282,7 @@ cols_shifts(const struct reg *r, struct pgtext *c, struct pgtext *owners)
 static void
 cols_roster(const struct reg *r, struct pgtext *c, struct pgtext *owners)
 {
-	struct pgtext days = { 0 };
+	struct pgtext days = {0};
 	char num[16];
 
 	begin(c, 5);
@@ -342,38 +342,36 @@ cols_members(const struct reg *r, struct pgtext *c, struct pgtext *owners)
 
 /* In foreign-key order; removals run in reverse. */
 static const struct table tables[] = {
-	{ "sites", "site", 4, UPSERT_SITES, ENTITY_SQL("sites", "site_id"), cols_sites },
-	{ "areas", "area", 3, UPSERT_AREAS, ENTITY_SQL("areas", "area_id"), cols_areas },
-	{ "buildings", "building", 5, UPSERT_BUILDINGS, ENTITY_SQL("buildings", "building_id"),
-	  cols_buildings },
-	{ "skills", "skill", 2, UPSERT_SKILLS, ENTITY_SQL("skills", "skill_id"), cols_skills },
-	{ "devices", "device", 15, UPSERT_DEVICES, ENTITY_SQL("devices", "device_id"),
-	  cols_devices },
-	{ "device_feeds", NULL, 2, LINK_INSERT("device_feeds", "from_device", "to_device"),
-	  OWNED_SQL("device_feeds", "from_device", "to_device"), cols_feeds },
-	{ "people", "person", 7, UPSERT_PEOPLE, ENTITY_SQL("people", "person_id"), cols_people },
-	{ "person_roles", NULL, 2, LINK_INSERT("person_roles", "person_id", "role"),
-	  OWNED_SQL("person_roles", "person_id", "role"), cols_roles },
-	{ "person_skills", NULL, 2, LINK_INSERT("person_skills", "person_id", "skill_id"),
-	  OWNED_SQL("person_skills", "person_id", "skill_id"), cols_person_skills },
-	{ "person_areas", NULL, 2, LINK_INSERT("person_areas", "person_id", "area_id"),
-	  OWNED_SQL("person_areas", "person_id", "area_id"), cols_person_areas },
-	{ "shifts", "shift", 4, UPSERT_SHIFTS, ENTITY_SQL("shifts", "shift_id"), cols_shifts },
-	{ "roster", NULL, 5, UPSERT_ROSTER, OWNED_SQL("roster", "person_id", "shift_id"),
-	  cols_roster },
-	{ "teams", "team", 2, UPSERT_TEAMS, ENTITY_SQL("teams", "team_id"), cols_teams },
-	{ "team_members", NULL, 2, LINK_INSERT("team_members", "team_id", "person_id"),
-	  OWNED_SQL("team_members", "team_id", "person_id"), cols_members },
+	{"sites", "site", 4, UPSERT_SITES, ENTITY_SQL("sites", "site_id"), cols_sites},
+	{"areas", "area", 3, UPSERT_AREAS, ENTITY_SQL("areas", "area_id"), cols_areas},
+	{"buildings", "building", 5, UPSERT_BUILDINGS, ENTITY_SQL("buildings", "building_id"),
+	 cols_buildings},
+	{"skills", "skill", 2, UPSERT_SKILLS, ENTITY_SQL("skills", "skill_id"), cols_skills},
+	{"devices", "device", 15, UPSERT_DEVICES, ENTITY_SQL("devices", "device_id"), cols_devices},
+	{"device_feeds", NULL, 2, LINK_INSERT("device_feeds", "from_device", "to_device"),
+	 OWNED_SQL("device_feeds", "from_device", "to_device"), cols_feeds},
+	{"people", "person", 7, UPSERT_PEOPLE, ENTITY_SQL("people", "person_id"), cols_people},
+	{"person_roles", NULL, 2, LINK_INSERT("person_roles", "person_id", "role"),
+	 OWNED_SQL("person_roles", "person_id", "role"), cols_roles},
+	{"person_skills", NULL, 2, LINK_INSERT("person_skills", "person_id", "skill_id"),
+	 OWNED_SQL("person_skills", "person_id", "skill_id"), cols_person_skills},
+	{"person_areas", NULL, 2, LINK_INSERT("person_areas", "person_id", "area_id"),
+	 OWNED_SQL("person_areas", "person_id", "area_id"), cols_person_areas},
+	{"shifts", "shift", 4, UPSERT_SHIFTS, ENTITY_SQL("shifts", "shift_id"), cols_shifts},
+	{"roster", NULL, 5, UPSERT_ROSTER, OWNED_SQL("roster", "person_id", "shift_id"),
+	 cols_roster},
+	{"teams", "team", 2, UPSERT_TEAMS, ENTITY_SQL("teams", "team_id"), cols_teams},
+	{"team_members", NULL, 2, LINK_INSERT("team_members", "team_id", "person_id"),
+	 OWNED_SQL("team_members", "team_id", "person_id"), cols_members},
 };
 
 #define NTABLES (sizeof tables / sizeof tables[0])
 _Static_assert(NTABLES <= APPLY_MAX_TABLES, "apply_result too small");
 
 static enum db_status
-write_table(struct db *db, const struct reg *reg, const struct table *t,
-	    struct apply_tally *tally)
+write_table(struct db *db, const struct reg *reg, const struct table *t, struct apply_tally *tally)
 {
-	struct pgtext c[MAX_COLS] = { { 0 } }, owners = { 0 };
+	struct pgtext c[MAX_COLS] = {{0}}, owners = {0};
 	const char *params[MAX_COLS];
 	struct db_res *res = NULL;
 	enum db_status s;
@@ -393,7 +391,7 @@ write_table(struct db *db, const struct reg *reg, const struct table *t,
 	db_res_free(res);
 	res = NULL;
 	if (t->stale) {
-		const char *p[3] = { pgtext_str(&c[0]), pgtext_str(&c[1]), pgtext_str(&owners) };
+		const char *p[3] = {pgtext_str(&c[0]), pgtext_str(&c[1]), pgtext_str(&owners)};
 
 		s = db_exec(db, t->stale, 3, p, &res);
 		if (s == DB_OK)
@@ -409,10 +407,10 @@ out:
 
 /* Entities in the database that the configuration no longer has. */
 static enum db_status
-remove_absent(struct db *db, const struct reg *reg, const struct table *t, int prune,
+remove_absent(struct db *db, const struct reg *reg, const struct table *t, int prune, int dry_run,
 	      FILE *out, struct apply_tally *tally, long *pending)
 {
-	struct pgtext c[MAX_COLS] = { { 0 } }, owners = { 0 };
+	struct pgtext c[MAX_COLS] = {{0}}, owners = {0};
 	struct db_res *res = NULL;
 	const char *keys;
 	enum db_status s;
@@ -422,7 +420,8 @@ remove_absent(struct db *db, const struct reg *reg, const struct table *t, int p
 	s = db_exec(db, prune ? t->prune : t->absent, 1, &keys, &res);
 	for (size_t i = 0; s == DB_OK && i < db_res_rows(res); i++) {
 		if (prune) {
-			fprintf(out, "removed %s %s\n", t->noun, db_res_get(res, i, 0));
+			fprintf(out, "%s %s %s\n", dry_run ? "would remove" : "removed", t->noun,
+				db_res_get(res, i, 0));
 			tally->removed++;
 		} else {
 			fprintf(out, "would remove %s %s; use --prune\n", t->noun,
@@ -438,7 +437,7 @@ remove_absent(struct db *db, const struct reg *reg, const struct table *t, int p
 }
 
 enum db_status
-apply_registry(struct db *db, const struct reg *reg, int prune, FILE *out,
+apply_registry(struct db *db, const struct reg *reg, int prune, int dry_run, FILE *out,
 	       struct apply_result *res)
 {
 	enum db_status s = DB_OK;
@@ -451,7 +450,7 @@ apply_registry(struct db *db, const struct reg *reg, int prune, FILE *out,
 	}
 	for (size_t i = NTABLES; i-- > 0 && s == DB_OK;)
 		if (tables[i].absent)
-			s = remove_absent(db, reg, &tables[i], prune, out, &res->t[i],
+			s = remove_absent(db, reg, &tables[i], prune, dry_run, out, &res->t[i],
 					  &res->pending);
 	return s;
 }

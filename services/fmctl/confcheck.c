@@ -4,6 +4,7 @@
  * others, so one run reports every problem. It must not touch the database. */
 #include "confcheck.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,10 +29,10 @@ check_registry(struct fmctl_conf *c, struct cfg_errs *errs)
 /* In dependency order; rules.yaml, maintenance.yaml and sla.yaml come after
  * the registry they refer to. */
 static const struct checker checkers[] = {
-	{ "fm.yaml", check_fm },
-	{ "registry (" REG_FILE_SITES ", " REG_FILE_DEVICES ", " REG_FILE_PEOPLE ")",
-	  check_registry },
-	{ NULL, NULL },
+	{"fm.yaml", check_fm},
+	{"registry (" REG_FILE_SITES ", " REG_FILE_DEVICES ", " REG_FILE_PEOPLE ")",
+	 check_registry},
+	{NULL, NULL},
 };
 
 static void
@@ -51,9 +52,8 @@ int
 confcheck_load(const struct fmctl_opts *o, const char *dir_arg, struct fmctl_conf *c,
 	       struct cfg_errs *errs)
 {
-	int rc = 0;
 	struct stat st;
-
+	int rc = 0, r;
 	size_t n;
 
 	memset(c, 0, sizeof *c);
@@ -70,11 +70,21 @@ confcheck_load(const struct fmctl_opts *o, const char *dir_arg, struct fmctl_con
 		dir_of(o->config_path, c->dir, sizeof c->dir);
 	}
 	snprintf(c->label, sizeof c->label, "%s%s", c->dir, strcmp(c->dir, "/") ? "/" : "");
+	if (stat(c->dir, &st) < 0) {
+		cfg_error_at(errs, c->dir, 0, "cannot read the configuration directory: %s",
+			     strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		cfg_error_at(errs, c->dir, 0, "not a directory");
+		return -1;
+	}
 	for (const struct checker *k = checkers; k->what; k++) {
-		if (k->run(c, errs) < 0)
+		r = k->run(c, errs);
+		if (r < 0)
 			rc = -1;
 		if (o->verbose)
-			fprintf(stderr, "fmctl: checked %s: %s\n", k->what, rc ? "errors" : "ok");
+			fprintf(stderr, "fmctl: checked %s: %s\n", k->what, r ? "errors" : "ok");
 	}
 	return rc;
 }

@@ -12,9 +12,9 @@
 #include <stddef.h>
 
 struct fmctl_conf {
-	char dir[PATH_MAX];		/* the configuration directory, no trailing / */
-	char label[PATH_MAX + 1];	/* dir with one trailing /, for messages */
-	char fm_path[PATH_MAX + 16];	/* the fm.yaml that was checked */
+	char dir[PATH_MAX];          /* the configuration directory, no trailing / */
+	char label[PATH_MAX + 1];    /* dir with one trailing /, for messages */
+	char fm_path[PATH_MAX + 16]; /* the fm.yaml that was checked */
 	struct fm_config fm;
 	struct reg reg;
 };
@@ -23,14 +23,11 @@ struct fmctl_conf {
  * otherwise dir_arg and dir_arg/fm.yaml when it exists, else -c FILE), then
  * runs every checker. Returns 0, or -1 with every problem in errs. c must be
  * freed with confcheck_free either way. */
-int
-confcheck_load(const struct fmctl_opts *o, const char *dir_arg, struct fmctl_conf *c,
-	       struct cfg_errs *errs);
-void
-confcheck_free(struct fmctl_conf *c);
+int confcheck_load(const struct fmctl_opts *o, const char *dir_arg, struct fmctl_conf *c,
+		   struct cfg_errs *errs);
+void confcheck_free(struct fmctl_conf *c);
 
 /* "1 site, 42 devices, 15 people, 3 shifts" into buf. */
-void
-confcheck_summary(const struct fmctl_conf *c, char *buf, size_t cap);
+void confcheck_summary(const struct fmctl_conf *c, char *buf, size_t cap);
 
 #endif

@@ -31,7 +31,7 @@ static int
 bench_decode(const char *name, const char *payload)
 {
 	struct msg_limits lim;
-	struct result r = { 0, 0, 0 };
+	struct result r = {0, 0, 0};
 	size_t len = strlen(payload);
 	long long start = tu_mono_ms();
 
@@ -56,13 +56,19 @@ static int
 bench_encode_alarm(void)
 {
 	const struct msg_alarm a = {
-		.alarm_id = "A-20251123-000042", .site = "riverside", .device = "pump-01",
-		.rule = "pump_outlet_pressure_low", .severity = 2, .state = MSG_ALARM_ACTIVE,
-		.raised_at_ms = 1763891234123LL, .value = 95.2, .has_value = 1,
+		.alarm_id = "A-20251123-000042",
+		.site = "riverside",
+		.device = "pump-01",
+		.rule = "pump_outlet_pressure_low",
+		.severity = 2,
+		.state = MSG_ALARM_ACTIVE,
+		.raised_at_ms = 1763891234123LL,
+		.value = 95.2,
+		.has_value = 1,
 		.message = "outlet pressure 95.2 kPa below 120 kPa for 60 s",
 		.transition = MSG_TR_RAISED,
 	};
-	struct result r = { 0, 0, 0 };
+	struct result r = {0, 0, 0};
 	char buf[2048];
 	long long start = tu_mono_ms();
 

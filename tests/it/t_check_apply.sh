@@ -108,6 +108,11 @@ out=$("$fmctl" apply "$less" --dry-run 2>&1) || fail "dry run: $out"
 [[ $out == *"would remove device $victim; use --prune"* ]] || fail "dry run: $out"
 [ "$(snapshot)" = "$before" ] || fail "dry run wrote something"
 
+out=$("$fmctl" apply "$less" --dry-run --prune 2>&1) || fail "dry run with --prune: $out"
+[[ $out == *"would remove device $victim"* && $out == *"nothing written"* ]] ||
+	fail "dry run with --prune: $out"
+[ "$(snapshot)" = "$before" ] || fail "dry run with --prune wrote something"
+
 out=$("$fmctl" apply "$less" 2>&1) || fail "apply without --prune: $out"
 [[ $out == *"would remove device $victim; use --prune"* ]] || fail "apply without --prune: $out"
 [ "$(count devices)" -eq "$want_devices" ] || fail "$victim was deleted without --prune"
