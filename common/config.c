@@ -297,7 +297,8 @@ check_dup_keys(struct parse *ps, const struct cfg_node *map)
 	free(k);
 }
 
-static struct cfg_node *parse_node(struct parse *ps, yaml_event_t *ev, int depth);
+static struct cfg_node *
+parse_node(struct parse *ps, yaml_event_t *ev, int depth);
 
 static struct cfg_node *
 parse_scalar(struct parse *ps, const yaml_event_t *ev)

@@ -11,9 +11,9 @@
 
 /* ---- errors ---------------------------------------------------------- */
 struct cfg_errs {
-	char **msg;	/* "file:line: message", owned */
+	char **msg; /* "file:line: message", owned */
 	size_t n, cap;
-	size_t dropped;	/* messages past CFG_MAX_ERRS, counted only */
+	size_t dropped; /* messages past CFG_MAX_ERRS, counted only */
 };
 void
 cfg_errs_init(struct cfg_errs *e);
@@ -96,24 +96,24 @@ cfg_get(const struct cfg_node *map, const char *key);
 
 /* ---- declarative binding ------------------------------------------------ */
 enum cfg_type {
-	CFG_T_STR,	/* char[size]; length must fit; max = max length if > 0 */
-	CFG_T_INT,	/* int; bounds min..max */
-	CFG_T_LLONG,	/* long long; bounds; accepts suffixes k M G (x1024) */
-	CFG_T_DOUBLE,	/* double; bounds */
-	CFG_T_BOOL,	/* int 0/1; true/false only */
-	CFG_T_ENUM,	/* int index into names[] */
-	CFG_T_DURATION,	/* long long milliseconds: "250ms" "30s" "5m" "2h" "7d"; bounds in ms */
-	CFG_T_SECTION,	/* nested mapping bound with sub into target+offset */
-	CFG_T_NODE,	/* const struct cfg_node * stored as-is (for lists the caller walks) */
-	CFG_T_STRLIST,	/* struct cfg_strlist: a sequence of non-empty scalars; max = most
+	CFG_T_STR,      /* char[size]; length must fit; max = max length if > 0 */
+	CFG_T_INT,      /* int; bounds min..max */
+	CFG_T_LLONG,    /* long long; bounds; accepts suffixes k M G (x1024) */
+	CFG_T_DOUBLE,   /* double; bounds */
+	CFG_T_BOOL,     /* int 0/1; true/false only */
+	CFG_T_ENUM,     /* int index into names[] */
+	CFG_T_DURATION, /* long long milliseconds: "250ms" "30s" "5m" "2h" "7d"; bounds in ms */
+	CFG_T_SECTION,  /* nested mapping bound with sub into target+offset */
+	CFG_T_NODE,     /* const struct cfg_node * stored as-is (for lists the caller walks) */
+	CFG_T_STRLIST,  /* struct cfg_strlist: a sequence of non-empty scalars; max = most
 			 * items if > 0; size = longest item in bytes; default "" only */
 };
 
 /* A list of strings bound by CFG_T_STRLIST. Owned by the bound struct: free
  * with cfg_strlist_free (a zeroed list is empty and needs no freeing). */
 struct cfg_strlist {
-	char **v;	/* n strings */
-	int *line;	/* line of each item, for cross-reference messages */
+	char **v;  /* n strings */
+	int *line; /* line of each item, for cross-reference messages */
 	size_t n;
 };
 void
@@ -125,27 +125,62 @@ cfg_strlist_find(const struct cfg_strlist *l, const char *s);
 struct cfg_field {
 	const char *key;
 	enum cfg_type type;
-	size_t offset;		/* offsetof(target struct, field) */
-	size_t size;		/* CFG_T_STR: buffer size */
-	const char *def;	/* default as YAML text; NULL means required */
-	double min, max;	/* bounds (numbers, durations); ignored when min == max == 0 */
-	const char *const *names; /* CFG_T_ENUM: NULL-terminated */
+	size_t offset;               /* offsetof(target struct, field) */
+	size_t size;                 /* CFG_T_STR: buffer size */
+	const char *def;             /* default as YAML text; NULL means required */
+	double min, max;             /* bounds (numbers, durations); ignored when min == max == 0 */
+	const char *const *names;    /* CFG_T_ENUM: NULL-terminated */
 	const struct cfg_field *sub; /* CFG_T_SECTION */
 };
 /* A table ends with { NULL }. Helpers for readable tables: */
-#define CFG_STR(k, T, f, d) { k, CFG_T_STR, offsetof(T, f), sizeof(((T *)0)->f), d, 0, 0, NULL, NULL }
-#define CFG_INT(k, T, f, d, lo, hi) { k, CFG_T_INT, offsetof(T, f), 0, d, lo, hi, NULL, NULL }
-#define CFG_LLONG(k, T, f, d, lo, hi) { k, CFG_T_LLONG, offsetof(T, f), 0, d, lo, hi, NULL, NULL }
-#define CFG_DOUBLE(k, T, f, d, lo, hi) { k, CFG_T_DOUBLE, offsetof(T, f), 0, d, lo, hi, NULL, NULL }
-#define CFG_BOOL(k, T, f, d) { k, CFG_T_BOOL, offsetof(T, f), 0, d, 0, 0, NULL, NULL }
-#define CFG_ENUM(k, T, f, d, names) { k, CFG_T_ENUM, offsetof(T, f), 0, d, 0, 0, names, NULL }
-#define CFG_DURATION(k, T, f, d, lo, hi) { k, CFG_T_DURATION, offsetof(T, f), 0, d, lo, hi, NULL, NULL }
-#define CFG_SECTION(k, T, f, sub) { k, CFG_T_SECTION, offsetof(T, f), 0, "{}", 0, 0, NULL, sub }
-#define CFG_NODE(k, T, f) { k, CFG_T_NODE, offsetof(T, f), 0, "", 0, 0, NULL, NULL }
-#define CFG_NODE_REQUIRED(k, T, f) { k, CFG_T_NODE, offsetof(T, f), 0, NULL, 0, 0, NULL, NULL }
-#define CFG_STRLIST(k, T, f, d, max_items, max_len) \
-	{ k, CFG_T_STRLIST, offsetof(T, f), max_len, d, 0, max_items, NULL, NULL }
-#define CFG_END { NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL }
+#define CFG_STR(k, T, f, d)                                                                        \
+	{                                                                                          \
+		k, CFG_T_STR, offsetof(T, f), sizeof(((T *)0)->f), d, 0, 0, NULL, NULL             \
+	}
+#define CFG_INT(k, T, f, d, lo, hi)                                                                \
+	{                                                                                          \
+		k, CFG_T_INT, offsetof(T, f), 0, d, lo, hi, NULL, NULL                             \
+	}
+#define CFG_LLONG(k, T, f, d, lo, hi)                                                              \
+	{                                                                                          \
+		k, CFG_T_LLONG, offsetof(T, f), 0, d, lo, hi, NULL, NULL                           \
+	}
+#define CFG_DOUBLE(k, T, f, d, lo, hi)                                                             \
+	{                                                                                          \
+		k, CFG_T_DOUBLE, offsetof(T, f), 0, d, lo, hi, NULL, NULL                          \
+	}
+#define CFG_BOOL(k, T, f, d)                                                                       \
+	{                                                                                          \
+		k, CFG_T_BOOL, offsetof(T, f), 0, d, 0, 0, NULL, NULL                              \
+	}
+#define CFG_ENUM(k, T, f, d, names)                                                                \
+	{                                                                                          \
+		k, CFG_T_ENUM, offsetof(T, f), 0, d, 0, 0, names, NULL                             \
+	}
+#define CFG_DURATION(k, T, f, d, lo, hi)                                                           \
+	{                                                                                          \
+		k, CFG_T_DURATION, offsetof(T, f), 0, d, lo, hi, NULL, NULL                        \
+	}
+#define CFG_SECTION(k, T, f, sub)                                                                  \
+	{                                                                                          \
+		k, CFG_T_SECTION, offsetof(T, f), 0, "{}", 0, 0, NULL, sub                         \
+	}
+#define CFG_NODE(k, T, f)                                                                          \
+	{                                                                                          \
+		k, CFG_T_NODE, offsetof(T, f), 0, "", 0, 0, NULL, NULL                             \
+	}
+#define CFG_NODE_REQUIRED(k, T, f)                                                                 \
+	{                                                                                          \
+		k, CFG_T_NODE, offsetof(T, f), 0, NULL, 0, 0, NULL, NULL                           \
+	}
+#define CFG_STRLIST(k, T, f, d, max_items, max_len)                                                \
+	{                                                                                          \
+		k, CFG_T_STRLIST, offsetof(T, f), max_len, d, 0, max_items, NULL, NULL             \
+	}
+#define CFG_END                                                                                    \
+	{                                                                                          \
+		NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL                                              \
+	}
 
 /* Binds mapping map (NULL: all defaults) into target: fills defaults, checks
  * types and bounds, reports missing required keys and unknown keys. Returns 0

@@ -232,8 +232,9 @@ bind_scalar(const struct cfg_field *f, const char *s, int quoted, char *dst, str
 	}
 }
 
-static int bind_map(const struct cfg_node *map, const struct cfg_node *where,
-		    const struct cfg_field *fields, void *target, struct cfg_errs *errs);
+static int
+bind_map(const struct cfg_node *map, const struct cfg_node *where, const struct cfg_field *fields,
+	 void *target, struct cfg_errs *errs);
 
 static int
 bind_strlist(const struct cfg_field *f, const struct cfg_node *v, struct cfg_strlist *l,

@@ -56,8 +56,7 @@ usage(FILE *out, const char *name, const char *summary)
 }
 
 enum daemon_start
-daemon_start(struct daemon *d, const char *name, const char *summary, int argc,
-	     char **argv)
+daemon_start(struct daemon *d, const char *name, const char *summary, int argc, char **argv)
 {
 	struct cfg_errs errs;
 	int ch, rc;

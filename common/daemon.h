@@ -14,12 +14,12 @@ extern volatile sig_atomic_t daemon_reload;
 extern volatile sig_atomic_t daemon_dump_stats;
 
 struct daemon {
-	const char *name;	/* "ingestd", ... */
+	const char *name; /* "ingestd", ... */
 	const char *config_path;
-	int check_only;		/* -n */
-	int verbose;		/* -v */
+	int check_only; /* -n */
+	int verbose;    /* -v */
 	struct fm_config cfg;
-	struct fm_daemon_conf *self;	/* this daemon's section of cfg */
+	struct fm_daemon_conf *self; /* this daemon's section of cfg */
 };
 
 enum daemon_start { DAEMON_RUN, DAEMON_EXIT_OK, DAEMON_EXIT_FAIL };
@@ -29,8 +29,7 @@ enum daemon_start { DAEMON_RUN, DAEMON_EXIT_OK, DAEMON_EXIT_FAIL };
  * DAEMON_EXIT_FAIL on bad usage or configuration; DAEMON_RUN otherwise (the
  * signal handlers are then installed). */
 enum daemon_start
-daemon_start(struct daemon *d, const char *name, const char *summary, int argc,
-	     char **argv);
+daemon_start(struct daemon *d, const char *name, const char *summary, int argc, char **argv);
 
 /* The fixed MQTT client id of this daemon instance: "<name>-<instance>". */
 void

@@ -12,8 +12,8 @@
 
 enum db_status {
 	DB_OK = 0,
-	DB_RETRY = -1,	/* connection lost or server unavailable: reconnect and retry */
-	DB_FAIL = -2,	/* the statement failed (constraint, syntax): do not retry as is */
+	DB_RETRY = -1, /* connection lost or server unavailable: reconnect and retry */
+	DB_FAIL = -2,  /* the statement failed (constraint, syntax): do not retry as is */
 };
 
 struct db;
@@ -48,8 +48,7 @@ db_connect(struct db *db);
  * connected or *stop becomes non-zero (stop may be NULL) or total_ms elapses
  * (total_ms < 0: forever). DB_FAIL from db_connect ends the wait at once. */
 enum db_status
-db_connect_retry(struct db *db, long long total_ms, long long max_backoff_ms,
-		 volatile int *stop);
+db_connect_retry(struct db *db, long long total_ms, long long max_backoff_ms, volatile int *stop);
 int
 db_connected(const struct db *db);
 /* The last error message (never NULL). */
@@ -80,8 +79,8 @@ enum db_status
 db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
 	struct db_res **res);
 enum db_status
-db_exec_prepared(struct db *db, const char *name, int nparams,
-		 const char *const *params, struct db_res **res);
+db_exec_prepared(struct db *db, const char *name, int nparams, const char *const *params,
+		 struct db_res **res);
 /* Runs a script of several statements with no parameters (migrations). In a
  * transaction opened with db_begin it runs inside it; otherwise the server
  * runs the whole script as one implicit transaction. */

@@ -20,13 +20,13 @@ struct db_stmt {
 
 struct db {
 	struct pg_conn *conn;
-	char *conninfo;		/* NULL: libpq's PG* variables alone */
+	char *conninfo; /* NULL: libpq's PG* variables alone */
 	char *app_name;
 	long long connect_timeout_ms;
 	struct db_stmt *stmts;
 	size_t nstmts, stmts_cap;
 	int in_copy;
-	char *line;		/* one escaped COPY row */
+	char *line; /* one escaped COPY row */
 	size_t line_cap;
 	char err[512];
 };

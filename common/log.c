@@ -13,7 +13,7 @@
 static enum log_level cur_level = LOG_INFO;
 static const char *prog_name = "fm";
 static pthread_mutex_t limit_mu = PTHREAD_MUTEX_INITIALIZER;
-static const char *const level_names[] = { "debug", "info", "warn", "error" };
+static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
 int
 log_level_parse(const char *name)
@@ -84,8 +84,7 @@ log_msg(enum log_level level, const char *event, const char *fmt, ...)
 }
 
 void
-log_limited(struct log_limit *lim, enum log_level level, const char *event,
-	    const char *fmt, ...)
+log_limited(struct log_limit *lim, enum log_level level, const char *event, const char *fmt, ...)
 {
 	struct timespec ts;
 	long long now_ms;

@@ -35,21 +35,27 @@ log_vmsg(enum log_level level, const char *event, const char *fmt, va_list ap)
 /* A rate limiter for one call site: static struct log_limit l = LOG_LIMIT(10000); */
 struct log_limit {
 	long long interval_ms;
-	long long next_ms;   /* monotonic time of the next allowed line */
+	long long next_ms; /* monotonic time of the next allowed line */
 	unsigned long suppressed;
 };
-#define LOG_LIMIT(interval_ms) { (interval_ms), 0, 0 }
+#define LOG_LIMIT(interval_ms)                                                                     \
+	{                                                                                          \
+		(interval_ms), 0, 0                                                                \
+	}
 
 /* Logs at most once per interval for this limiter; the next line that is let
  * through carries suppressed=N for the lines dropped meanwhile. */
 void
-log_limited(struct log_limit *lim, enum log_level level, const char *event,
-	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+log_limited(struct log_limit *lim, enum log_level level, const char *event, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-#define log_debug(ev, ...) \
-	do { if (log_get_level() <= LOG_DEBUG) log_msg(LOG_DEBUG, ev, __VA_ARGS__); } while (0)
-#define log_info(ev, ...)  log_msg(LOG_INFO, ev, __VA_ARGS__)
-#define log_warn(ev, ...)  log_msg(LOG_WARN, ev, __VA_ARGS__)
+#define log_debug(ev, ...)                                                                         \
+	do {                                                                                       \
+		if (log_get_level() <= LOG_DEBUG)                                                  \
+			log_msg(LOG_DEBUG, ev, __VA_ARGS__);                                       \
+	} while (0)
+#define log_info(ev, ...) log_msg(LOG_INFO, ev, __VA_ARGS__)
+#define log_warn(ev, ...) log_msg(LOG_WARN, ev, __VA_ARGS__)
 #define log_error(ev, ...) log_msg(LOG_ERROR, ev, __VA_ARGS__)
 
 /* Prints "prog: message" to stderr and exits 1. Startup and out-of-memory only. */

@@ -68,8 +68,8 @@ on_connection_lost(void *ctx, char *cause)
 	struct mq *m = ctx;
 	static struct log_limit lim = LOG_LIMIT(5000);
 
-	log_limited(&lim, LOG_WARN, "mqtt_connection_lost", "client_id=%s cause=%s",
-		    m->client_id, cause ? cause : "unknown");
+	log_limited(&lim, LOG_WARN, "mqtt_connection_lost", "client_id=%s cause=%s", m->client_id,
+		    cause ? cause : "unknown");
 	pthread_mutex_lock(&m->mu);
 	m->connected = 0;
 	pthread_cond_broadcast(&m->cv);
@@ -99,7 +99,7 @@ on_message(void *ctx, char *topic, int topic_len, MQTTClient_message *msg)
 	}
 	if (v == MQ_RETRY) {
 		/* Paho keeps the message and offers it again; do not spin. */
-		struct timespec ts = { 0, 10 * 1000000 };
+		struct timespec ts = {0, 10 * 1000000};
 		nanosleep(&ts, NULL);
 		return 0;
 	}

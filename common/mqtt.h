@@ -17,8 +17,8 @@ struct mq;
 enum mq_verdict { MQ_OK, MQ_RETRY, MQ_DROP };
 
 struct mq_msg {
-	const char *topic;	/* NUL-terminated */
-	const void *payload;	/* not NUL-terminated */
+	const char *topic;   /* NUL-terminated */
+	const void *payload; /* not NUL-terminated */
 	size_t len;
 	int qos;
 	int retained;
@@ -28,18 +28,18 @@ struct mq_msg {
 typedef enum mq_verdict (*mq_handler)(void *ctx, const struct mq_msg *m);
 
 struct mq_opts {
-	const char *url;	/* tcp://host:port or ssl://host:port */
-	const char *client_id;	/* fixed per daemon instance */
-	const char *username;	/* may be NULL */
-	const char *password;	/* may be NULL */
-	const char *ca_file;	/* for ssl:// (NULL: system store) */
-	int keepalive_s;	/* default 30 */
-	int session_expiry_s;	/* 0: clean session each time; >0: persistent */
-	int clean_start;	/* 1 to discard a previous session at first connect */
-	int max_inflight;	/* outgoing QoS 1 in flight (default 64) */
-	long long connect_timeout_ms;	/* default 5000 */
-	long long publish_timeout_ms;	/* default 5000 */
-	const char *will_topic;	/* NULL: no will */
+	const char *url;              /* tcp://host:port or ssl://host:port */
+	const char *client_id;        /* fixed per daemon instance */
+	const char *username;         /* may be NULL */
+	const char *password;         /* may be NULL */
+	const char *ca_file;          /* for ssl:// (NULL: system store) */
+	int keepalive_s;              /* default 30 */
+	int session_expiry_s;         /* 0: clean session each time; >0: persistent */
+	int clean_start;              /* 1 to discard a previous session at first connect */
+	int max_inflight;             /* outgoing QoS 1 in flight (default 64) */
+	long long connect_timeout_ms; /* default 5000 */
+	long long publish_timeout_ms; /* default 5000 */
+	const char *will_topic;       /* NULL: no will */
 	const char *will_payload;
 	int will_retain;
 	int will_qos;
@@ -77,13 +77,12 @@ mq_disconnect(struct mq *m);
  * (not connected, refused by the broker — e.g. not authorised — or timed out).
  * Must not be called from the handler with qos 1 (use mq_publish_async). */
 int
-mq_publish(struct mq *m, const char *topic, const void *payload, size_t len, int qos,
-	   int retain);
+mq_publish(struct mq *m, const char *topic, const void *payload, size_t len, int qos, int retain);
 /* Queues a publish without waiting for its acknowledgement; safe from the
  * handler. Returns 0 when queued. */
 int
-mq_publish_async(struct mq *m, const char *topic, const void *payload, size_t len,
-		 int qos, int retain);
+mq_publish_async(struct mq *m, const char *topic, const void *payload, size_t len, int qos,
+		 int retain);
 
 /* For load generators and oracles: called on Paho's thread for every QoS 1
  * acknowledgement with the token mq_publish_token returned and the PUBACK

@@ -37,13 +37,13 @@ struct mq {
 	long long connect_timeout_ms, publish_timeout_ms;
 
 	pthread_mutex_t mu;
-	pthread_cond_t cv;	/* keeper wake-ups */
-	pthread_cond_t pub_cv;	/* a PUBACK arrived or the connection dropped */
+	pthread_cond_t cv;     /* keeper wake-ups */
+	pthread_cond_t pub_cv; /* a PUBACK arrived or the connection dropped */
 	unsigned long long pub_seq;
 	pthread_t keeper;
 	int keeper_running;
-	int connected;		/* as far as callbacks have told us */
-	int keep;		/* the keeper should hold the connection up */
+	int connected; /* as far as callbacks have told us */
+	int keep;      /* the keeper should hold the connection up */
 	int stopping;
 	int need_resub;
 	struct mq_sub subs[MQ_MAX_SUBS];

@@ -10,7 +10,7 @@
 
 void
 mq_on_published(void *ctx, int token, int packet_type, MQTTProperties *props,
-	     enum MQTTReasonCodes reason)
+		enum MQTTReasonCodes reason)
 {
 	struct mq *m = ctx;
 	struct mq_pub_slot *s;
@@ -50,7 +50,7 @@ wait_puback(struct mq *m, int token, unsigned long long before)
 	pthread_mutex_unlock(&m->mu);
 	if (reason < 0) {
 		mq_set_error(m, m->connected ? MQTTCLIENT_FAILURE : MQTTCLIENT_DISCONNECTED,
-			  "publish: no acknowledgement");
+			     "publish: no acknowledgement");
 		return -1;
 	}
 	if (reason >= 0x80) {
@@ -61,8 +61,8 @@ wait_puback(struct mq *m, int token, unsigned long long before)
 }
 
 static int
-publish(struct mq *m, const char *topic, const void *payload, size_t len, int qos,
-	int retain, int wait, int *token_out)
+publish(struct mq *m, const char *topic, const void *payload, size_t len, int qos, int retain,
+	int wait, int *token_out)
 {
 	MQTTClient_message msg = MQTTClient_message_initializer;
 	MQTTClient_deliveryToken token = 0;
@@ -96,15 +96,14 @@ publish(struct mq *m, const char *topic, const void *payload, size_t len, int qo
 }
 
 int
-mq_publish(struct mq *m, const char *topic, const void *payload, size_t len, int qos,
-	   int retain)
+mq_publish(struct mq *m, const char *topic, const void *payload, size_t len, int qos, int retain)
 {
 	return publish(m, topic, payload, len, qos, retain, 1, NULL);
 }
 
 int
-mq_publish_async(struct mq *m, const char *topic, const void *payload, size_t len,
-		 int qos, int retain)
+mq_publish_async(struct mq *m, const char *topic, const void *payload, size_t len, int qos,
+		 int retain)
 {
 	return publish(m, topic, payload, len, qos, retain, 0, NULL);
 }
@@ -122,4 +121,3 @@ mq_set_ack_handler(struct mq *m, mq_ack_fn fn, void *ctx)
 	m->on_ack = fn;
 	m->ack_ctx = ctx;
 }
-

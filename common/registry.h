@@ -159,44 +159,60 @@ struct reg {
  * names are checked for form only (see reg_check_timezones). Returns 0, or -1
  * when errors were added; out (zeroed, or holding only documents) is filled
  * either way and must be reg_free'd. Pure. */
-int reg_build(struct reg *out, const struct cfg_doc *sites, const struct cfg_doc *devices,
-	      const struct cfg_doc *people, struct cfg_errs *errs);
+int
+reg_build(struct reg *out, const struct cfg_doc *sites, const struct cfg_doc *devices,
+	  const struct cfg_doc *people, struct cfg_errs *errs);
 
 /* Checks that every site's time zone exists under zoneinfo_dir (normally
  * /usr/share/zoneinfo). Returns 0 or -1 with errors added. */
-int reg_check_timezones(const struct reg *reg, const char *zoneinfo_dir, struct cfg_errs *errs);
+int
+reg_check_timezones(const struct reg *reg, const char *zoneinfo_dir, struct cfg_errs *errs);
 
 /* Reads dir/site.yaml, dir/devices.yaml and dir/people.yaml, builds the
  * registry (out owns the documents) and checks the time zones. Returns 0, or
  * -1 with every error in errs (a file that cannot be parsed does not stop the
  * others from being checked); out must be reg_free'd either way. */
-int reg_load_dir(const char *dir, struct reg *out, struct cfg_errs *errs);
+int
+reg_load_dir(const char *dir, struct reg *out, struct cfg_errs *errs);
 
 /* Frees everything out owns (including loaded documents); NULL is a no-op. */
-void reg_free(struct reg *reg);
+void
+reg_free(struct reg *reg);
 
 /* Lookups by id; NULL when absent. Valid until reg_free. */
-const struct reg_site *reg_site_find(const struct reg *reg, const char *id);
-const struct reg_area *reg_area_find(const struct reg *reg, const char *id);
-const struct reg_building *reg_building_find(const struct reg *reg, const char *id);
-const struct reg_device *reg_device_find(const struct reg *reg, const char *id);
-const struct reg_skill *reg_skill_find(const struct reg *reg, const char *id);
-const struct reg_person *reg_person_find(const struct reg *reg, const char *id);
-const struct reg_shift *reg_shift_find(const struct reg *reg, const char *id);
-const struct reg_team *reg_team_find(const struct reg *reg, const char *id);
+const struct reg_site *
+reg_site_find(const struct reg *reg, const char *id);
+const struct reg_area *
+reg_area_find(const struct reg *reg, const char *id);
+const struct reg_building *
+reg_building_find(const struct reg *reg, const char *id);
+const struct reg_device *
+reg_device_find(const struct reg *reg, const char *id);
+const struct reg_skill *
+reg_skill_find(const struct reg *reg, const char *id);
+const struct reg_person *
+reg_person_find(const struct reg *reg, const char *id);
+const struct reg_shift *
+reg_shift_find(const struct reg *reg, const char *id);
+const struct reg_team *
+reg_team_find(const struct reg *reg, const char *id);
 
 /* Index of name in a NULL-terminated list (reg_asset_types, reg_roles), or -1. */
-int reg_name_index(const char *const *names, const char *name);
+int
+reg_name_index(const char *const *names, const char *name);
 
 /* 1 when id matches [A-Za-z0-9_-]{1,64}. */
-int reg_valid_id(const char *id);
+int
+reg_valid_id(const char *id);
 
 /* Days since 1970-01-01 of a valid "YYYY-MM-DD" into *days; returns 0 or -1
  * for anything else (including 2023-02-29). Pure. */
-int reg_parse_date(const char *s, long *days);
+int
+reg_parse_date(const char *s, long *days);
 
 /* 1 when the roster entry puts its person on its shift starting on local
  * date days (days since 1970-01-01). Pure. */
-int reg_roster_works_on(const struct reg_roster *r, long days);
+int
+reg_roster_works_on(const struct reg_roster *r, long days);
 
 #endif

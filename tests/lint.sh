@@ -17,7 +17,7 @@ if [ -n "$big" ]; then echo "lint: files past 500 lines:"; echo "$big"; fail=1; 
 
 PQ_INC=$(pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 for h in $(echo "$srcs" | grep '\.h$'); do
-	if ! echo "#include \"$h\"" | cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. -Icommon \
+	if ! echo "#include \"$h\"" | cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. -Icommon -Iservices \
 		-Iservices/$(basename "$(dirname "$h")") $PQ_INC -fsyntax-only -x c - 2>/tmp/lint.$$; then
 		echo "lint: $h does not compile alone:"; sed 's/^/  /' /tmp/lint.$$; fail=1
 	fi

@@ -9,7 +9,10 @@ main(int argc, char **argv)
 {
 	struct daemon d;
 
-	switch (daemon_start(&d, "alertd", "alertd — evaluates alarm rules on the live stream, owns the alarm lifecycle and escalation", argc, argv)) {
+	switch (daemon_start(&d, "alertd",
+			     "alertd — evaluates alarm rules on the live stream, owns the alarm "
+			     "lifecycle and escalation",
+			     argc, argv)) {
 	case DAEMON_EXIT_OK:
 		return 0;
 	case DAEMON_EXIT_FAIL:

@@ -9,7 +9,10 @@ main(int argc, char **argv)
 {
 	struct daemon d;
 
-	switch (daemon_start(&d, "dispatchd", "dispatchd — owns work orders: SLA clocks, assignment, escalation, follow-up", argc, argv)) {
+	switch (daemon_start(
+		&d, "dispatchd",
+		"dispatchd — owns work orders: SLA clocks, assignment, escalation, follow-up", argc,
+		argv)) {
 	case DAEMON_EXIT_OK:
 		return 0;
 	case DAEMON_EXIT_FAIL:

@@ -29,7 +29,8 @@ struct apply_result {
  * line each ("would remove" when dry_run: the caller will roll back), and
  * deleted only when prune is set. Runs inside the caller's transaction.
  * Returns DB_OK or the failing status (db_error has the cause). */
-enum db_status apply_registry(struct db *db, const struct reg *reg, int prune, int dry_run,
-			      FILE *out, struct apply_result *res);
+enum db_status
+apply_registry(struct db *db, const struct reg *reg, int prune, int dry_run, FILE *out,
+	       struct apply_result *res);
 
 #endif

@@ -23,11 +23,14 @@ struct fmctl_conf {
  * otherwise dir_arg and dir_arg/fm.yaml when it exists, else -c FILE), then
  * runs every checker. Returns 0, or -1 with every problem in errs. c must be
  * freed with confcheck_free either way. */
-int confcheck_load(const struct fmctl_opts *o, const char *dir_arg, struct fmctl_conf *c,
-		   struct cfg_errs *errs);
-void confcheck_free(struct fmctl_conf *c);
+int
+confcheck_load(const struct fmctl_opts *o, const char *dir_arg, struct fmctl_conf *c,
+	       struct cfg_errs *errs);
+void
+confcheck_free(struct fmctl_conf *c);
 
 /* "1 site, 42 devices, 15 people, 3 shifts" into buf. */
-void confcheck_summary(const struct fmctl_conf *c, char *buf, size_t cap);
+void
+confcheck_summary(const struct fmctl_conf *c, char *buf, size_t cap);
 
 #endif

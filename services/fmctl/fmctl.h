@@ -8,8 +8,8 @@ enum { FMCTL_OK = 0, FMCTL_FINDING = 1, FMCTL_USAGE = 2, FMCTL_UNAVAILABLE = 3 }
 
 /* Options shared by every subcommand (parsed before the subcommand name). */
 struct fmctl_opts {
-	const char *config_path;	/* -c FILE, default config/fm.yaml */
-	int verbose;			/* -v */
+	const char *config_path; /* -c FILE, default config/fm.yaml */
+	int verbose;             /* -v */
 };
 
 int

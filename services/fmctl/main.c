@@ -14,10 +14,10 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "migrate", cmd_migrate, "apply pending database migrations (idempotent)" },
-	{ "check", cmd_check, "validate configuration [DIR] (default: config/)" },
-	{ "apply", cmd_apply, "load the registry in [DIR] into PostgreSQL" },
-	{ NULL, NULL, NULL },
+	{"migrate", cmd_migrate, "apply pending database migrations (idempotent)"},
+	{"check", cmd_check, "validate configuration [DIR] (default: config/)"},
+	{"apply", cmd_apply, "load the registry in [DIR] into PostgreSQL"},
+	{NULL, NULL, NULL},
 };
 
 static void
@@ -35,7 +35,7 @@ usage(FILE *out)
 int
 main(int argc, char **argv)
 {
-	struct fmctl_opts o = { "config/fm.yaml", 0 };
+	struct fmctl_opts o = {"config/fm.yaml", 0};
 	int ch;
 
 	log_set_prog("fmctl");

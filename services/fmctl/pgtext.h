@@ -14,21 +14,30 @@ struct pgtext {
 	size_t n; /* elements added to the array being built */
 };
 
-void pgtext_free(struct pgtext *t);
+void
+pgtext_free(struct pgtext *t);
 /* The text so far ("" when nothing was added). Valid until the next change. */
-const char *pgtext_str(const struct pgtext *t);
-void pgtext_reset(struct pgtext *t);
-void pgtext_append(struct pgtext *t, const char *s);
+const char *
+pgtext_str(const struct pgtext *t);
+void
+pgtext_reset(struct pgtext *t);
+void
+pgtext_append(struct pgtext *t, const char *s);
 
 /* Array literal: begin, add each element (NULL adds SQL NULL; every other
  * element is double-quoted with " and \ escaped), end. */
-void pgtext_array_begin(struct pgtext *t);
-void pgtext_array_add(struct pgtext *t, const char *elem);
-void pgtext_array_end(struct pgtext *t);
+void
+pgtext_array_begin(struct pgtext *t);
+void
+pgtext_array_add(struct pgtext *t, const char *elem);
+void
+pgtext_array_end(struct pgtext *t);
 
 /* Appends s as a JSON string (quotes, escapes of ", \ and control bytes). */
-void pgtext_json_string(struct pgtext *t, const char *s);
+void
+pgtext_json_string(struct pgtext *t, const char *s);
 /* 1 when s is a number in JSON's grammar (-?int frac? exp?). */
-int pgtext_is_json_number(const char *s);
+int
+pgtext_is_json_number(const char *s);
 
 #endif

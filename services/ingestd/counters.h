@@ -16,7 +16,7 @@ struct counters {
 	long long accepted;
 	long long rejected;
 	long long by_reason[INGEST_REASON_COUNT];
-	long long spool_full;	/* messages held back (back-pressure) */
+	long long spool_full; /* messages held back (back-pressure) */
 	long long spool_errors;
 };
 

@@ -74,7 +74,8 @@ devices_load_cache(const char *path)
 	rewind(f);
 	m = devmap_new(n);
 	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "%64[^\t]\t%64[^\n]", dev, site) != 2 || devmap_put(m, dev, site) < 0) {
+		if (sscanf(line, "%64[^\t]\t%64[^\n]", dev, site) != 2 ||
+		    devmap_put(m, dev, site) < 0) {
 			log_warn("devices_cache_corrupt", "path=%s", path);
 			devmap_free(m);
 			fclose(f);

@@ -24,7 +24,7 @@ struct devmap {
 static uint64_t
 hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
 
 	for (; *s; s++) {
 		h ^= (unsigned char)*s;

@@ -96,7 +96,7 @@ quarantine(const struct ingest_in *in, int reason, const char *detail, char *buf
 	   struct ingest_out *out)
 {
 	static const char hex[] = "0123456789abcdef";
-	struct out o = { buf, cap, 0, 0 };
+	struct out o = {buf, cap, 0, 0};
 	char topic[1024];
 	size_t keep = in->len < INGEST_QUARANTINE_RAW_MAX ? in->len : INGEST_QUARANTINE_RAW_MAX;
 
@@ -168,15 +168,14 @@ encode_event(const struct msg_event *e, const struct topic *t, long long ts_ms, 
 }
 
 int
-ingest_message(const struct ingest_in *in, const struct msg_limits *lim,
-	       ingest_site_of site_of, void *ctx, char *buf, size_t cap,
-	       struct ingest_out *out)
+ingest_message(const struct ingest_in *in, const struct msg_limits *lim, ingest_site_of site_of,
+	       void *ctx, char *buf, size_t cap, struct ingest_out *out)
 {
 	struct msg_telemetry tel;
 	struct msg_event ev;
 	struct msg_status st;
 	struct topic t;
-	struct out o = { buf, cap, 0, 0 };
+	struct out o = {buf, cap, 0, 0};
 	const char *site;
 	enum msg_reason r;
 	long long ts_ms;

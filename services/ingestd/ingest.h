@@ -28,10 +28,10 @@ enum ingest_rec {
  * (INGEST_MSG_BASE + reason). ingest_reason_name() gives the stable name. */
 enum ingest_reason {
 	INGEST_OK = 0,
-	INGEST_BAD_TOPIC,	/* not fm/v1/{site}/dev/{device}/telemetry|event|status */
-	INGEST_UNKNOWN_DEVICE,	/* the device is not in the registry */
-	INGEST_SITE_MISMATCH,	/* the registry puts the device in another site */
-	INGEST_RECORD_TOO_LARGE,/* the rows do not fit the record buffer */
+	INGEST_BAD_TOPIC,        /* not fm/v1/{site}/dev/{device}/telemetry|event|status */
+	INGEST_UNKNOWN_DEVICE,   /* the device is not in the registry */
+	INGEST_SITE_MISMATCH,    /* the registry puts the device in another site */
+	INGEST_RECORD_TOO_LARGE, /* the rows do not fit the record buffer */
 	INGEST_MSG_BASE,
 	INGEST_REASON_COUNT = INGEST_MSG_BASE + MSG_REASON_COUNT
 };
@@ -46,28 +46,27 @@ enum ingest_reason {
 typedef const char *(*ingest_site_of)(void *ctx, const char *device_id);
 
 struct ingest_in {
-	const char *topic;	/* NUL-terminated, as received */
+	const char *topic; /* NUL-terminated, as received */
 	const char *payload;
 	size_t len;
-	long long received_ms;	/* UTC receipt time: used when ts is absent */
-	const char *instance;	/* this ingestd instance (quarantine rows) */
+	long long received_ms; /* UTC receipt time: used when ts is absent */
+	const char *instance;  /* this ingestd instance (quarantine rows) */
 };
 
 struct ingest_out {
-	int reason;		/* INGEST_OK, or why the message was rejected */
-	enum ingest_rec type;	/* the record in buf: the rows, or the quarantine */
-	size_t len;		/* bytes of buf used */
-	int n_rows;		/* rows for the table (readings: metrics) */
-	long long ts_ms;	/* the message's time (payload ts or receipt) */
+	int reason;           /* INGEST_OK, or why the message was rejected */
+	enum ingest_rec type; /* the record in buf: the rows, or the quarantine */
+	size_t len;           /* bytes of buf used */
+	int n_rows;           /* rows for the table (readings: metrics) */
+	long long ts_ms;      /* the message's time (payload ts or receipt) */
 };
 
 /* Validates one message and writes its record into buf (cap bytes; use
  * INGEST_RECORD_MAX). A rejected message yields a QUARANTINE record. Returns
  * 0, or -1 only when even the quarantine record does not fit (cap too small). */
 int
-ingest_message(const struct ingest_in *in, const struct msg_limits *lim,
-	       ingest_site_of site_of, void *ctx, char *buf, size_t cap,
-	       struct ingest_out *out);
+ingest_message(const struct ingest_in *in, const struct msg_limits *lim, ingest_site_of site_of,
+	       void *ctx, char *buf, size_t cap, struct ingest_out *out);
 
 /* "ok", "bad_topic", "unknown_device", ..., then msg_reason_name()s. */
 const char *
@@ -76,7 +75,7 @@ ingest_reason_name(int reason);
 /* Splits a record's header line. Returns a pointer to the rows after it and
  * fills device/site (cap 65 each), ts_ms and seq; NULL if malformed. */
 const char *
-ingest_record_header(const char *rec, size_t len, char *device, char *site,
-		     long long *ts_ms, long long *seq);
+ingest_record_header(const char *rec, size_t len, char *device, char *site, long long *ts_ms,
+		     long long *seq);
 
 #endif

@@ -33,11 +33,11 @@ struct ingestd {
 	struct spool *spool;
 	struct store *store;
 	struct mq *mq;
-	struct db *db;		/* the main thread's: registry and partitions */
+	struct db *db; /* the main thread's: registry and partitions */
 	pthread_rwlock_t reg_lock;
 	struct devmap *devs;
 	struct counters c;
-	char *rec;		/* the receive thread's record buffer */
+	char *rec; /* the receive thread's record buffer */
 };
 
 static const char *
@@ -52,7 +52,7 @@ on_message(void *ctx, const struct mq_msg *m)
 	static struct log_limit full_lim = LOG_LIMIT(10000), err_lim = LOG_LIMIT(10000),
 				rej_lim = LOG_LIMIT(5000);
 	struct ingestd *g = ctx;
-	struct ingest_in in = { m->topic, m->payload, m->len, tu_now_ms(), g->d.self->instance };
+	struct ingest_in in = {m->topic, m->payload, m->len, tu_now_ms(), g->d.self->instance};
 	struct ingest_out out;
 	struct msg_limits lim;
 	enum spool_rc rc;
@@ -122,20 +122,23 @@ static void
 maintain_partitions(struct ingestd *g)
 {
 	char ahead[16], keep[16];
-	const char *params[2] = { ahead, keep };
+	const char *params[2] = {ahead, keep};
 	struct db_res *r = NULL;
 
 	snprintf(ahead, sizeof ahead, "%d", g->ic->partitions_ahead_days);
 	snprintf(keep, sizeof keep, "%d", g->ic->retention_days);
 	if (!db_connected(g->db) && db_connect(g->db) != DB_OK)
 		return;
-	if (db_exec(g->db, "SELECT action, partition_name FROM fm_partitions_maintain('readings', $1::int, $2::int, 1)",
+	if (db_exec(g->db,
+		    "SELECT action, partition_name FROM fm_partitions_maintain('readings', "
+		    "$1::int, $2::int, 1)",
 		    2, params, &r) != DB_OK) {
 		log_warn("partitions_failed", "error=\"%s\"", db_error(g->db));
 		return;
 	}
 	for (size_t i = 0; i < db_res_rows(r); i++)
-		log_info("partition", "action=%s name=%s", db_res_get(r, i, 0), db_res_get(r, i, 1));
+		log_info("partition", "action=%s name=%s", db_res_get(r, i, 0),
+			 db_res_get(r, i, 1));
 	db_res_free(r);
 }
 
@@ -161,7 +164,7 @@ publish_stats(struct ingestd *g, int to_log)
 static int
 subscribe_all(struct ingestd *g)
 {
-	static const enum topic_kind kinds[] = { TOPIC_TELEMETRY, TOPIC_EVENT, TOPIC_STATUS };
+	static const enum topic_kind kinds[] = {TOPIC_TELEMETRY, TOPIC_EVENT, TOPIC_STATUS};
 	char filter[TOPIC_MAX_LEN + 1], shared[TOPIC_MAX_LEN + 80];
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -179,7 +182,7 @@ static int
 open_spool(struct ingestd *g)
 {
 	const struct fm_spool_conf *sc = &g->d.cfg.spool;
-	struct spool_opts so = { 0 };
+	struct spool_opts so = {0};
 
 	if (mkdir(sc->dir, 0700) < 0 && errno != EEXIST) {
 		log_error("spool_dir_failed", "dir=%s error=\"%s\"", sc->dir, strerror(errno));
@@ -190,9 +193,9 @@ open_spool(struct ingestd *g)
 	so.dir = g->spool_dir;
 	so.segment_bytes = sc->segment_bytes;
 	so.max_bytes = sc->max_bytes;
-	so.fsync = sc->fsync == FM_FSYNC_ALWAYS	  ? SPOOL_FSYNC_ALWAYS
+	so.fsync = sc->fsync == FM_FSYNC_ALWAYS  ? SPOOL_FSYNC_ALWAYS
 		   : sc->fsync == FM_FSYNC_NEVER ? SPOOL_FSYNC_NEVER
-						  : SPOOL_FSYNC_INTERVAL;
+						 : SPOOL_FSYNC_INTERVAL;
 	so.fsync_interval_ms = sc->fsync_interval_ms;
 	g->spool = spool_open(&so);
 	return g->spool ? 0 : -1;
@@ -225,8 +228,8 @@ first_registry(struct ingestd *g)
 static int
 start(struct ingestd *g)
 {
-	struct store_opts so = { 0 };
-	struct mq_opts mo = { 0 };
+	struct store_opts so = {0};
+	struct mq_opts mo = {0};
 	const struct fm_mqtt_conf *mc = &g->d.cfg.mqtt;
 
 	if (open_spool(g) < 0)
@@ -276,7 +279,7 @@ run(struct ingestd *g)
 	next_parts = now + 3600 * 1000;
 	next_stats = now;
 	while (!daemon_stop) {
-		struct timespec ts = { 0, 100 * 1000000 };
+		struct timespec ts = {0, 100 * 1000000};
 
 		nanosleep(&ts, NULL);
 		now = tu_mono_ms();

@@ -33,9 +33,9 @@ struct store {
 	struct batch b;
 	struct sbuf status;
 	struct spool_pos committed, pos;
-	int careful;		/* replaying a failed batch one record at a time */
-	long long first_ms;	/* when the batch's first record was read (mono) */
-	long long newest_ms;	/* receipt time of the newest record (UTC) */
+	int careful;         /* replaying a failed batch one record at a time */
+	long long first_ms;  /* when the batch's first record was read (mono) */
+	long long newest_ms; /* receipt time of the newest record (UTC) */
 };
 
 static const char *const setup_sql =
@@ -75,7 +75,7 @@ static const char *const position_sql =
 static void
 sleep_ms(long long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
 
 	nanosleep(&ts, NULL);
 }
@@ -122,7 +122,7 @@ static enum db_status
 write_batch(struct store *s, long long *inserted)
 {
 	char seg[24], off[24];
-	const char *params[3] = { s->instance, seg, off };
+	const char *params[3] = {s->instance, seg, off};
 	enum db_status st;
 
 	*inserted = 0;
@@ -139,8 +139,10 @@ write_batch(struct store *s, long long *inserted)
 		return st;
 	if (s->b.events.len && (st = exec(s, move_events_sql, 0, NULL, NULL)) != DB_OK)
 		goto fail;
-	if ((st = copy_in(s, "COPY quarantine (received_at, instance, topic, reason, raw,"
-			     " raw_bytes, detail) FROM STDIN", &s->b.quarantine)) != DB_OK)
+	if ((st = copy_in(s,
+			  "COPY quarantine (received_at, instance, topic, reason, raw,"
+			  " raw_bytes, detail) FROM STDIN",
+			  &s->b.quarantine)) != DB_OK)
 		return st;
 	if ((st = copy_in(s, "COPY status_stage FROM STDIN", &s->status)) != DB_OK)
 		return st;
@@ -195,7 +197,7 @@ quarantine_poison(struct store *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	struct spool_pos pos = s->committed;
-	struct sbuf rec = { 0 }, row = { 0 };
+	struct sbuf rec = {0}, row = {0};
 	char esc[1024], ts[40], num[32];
 	enum db_status st;
 	long long ignored;
@@ -216,7 +218,7 @@ quarantine_poison(struct store *s)
 	}
 	keep = rec.len < INGEST_QUARANTINE_RAW_MAX ? rec.len : INGEST_QUARANTINE_RAW_MAX;
 	for (size_t i = 0; i < keep; i++) {
-		char h[2] = { hex[(unsigned char)rec.p[i] >> 4], hex[rec.p[i] & 15] };
+		char h[2] = {hex[(unsigned char)rec.p[i] >> 4], hex[rec.p[i] & 15]};
 
 		sbuf_append(&row, h, 2);
 	}
@@ -230,7 +232,7 @@ quarantine_poison(struct store *s)
 	s->b.quarantine_rows = 1;
 	s->pos = pos;
 	st = write_batch(s, &ignored);
-	s->b.quarantine = (struct sbuf){ 0 };
+	s->b.quarantine = (struct sbuf){0};
 	free(row.p);
 	free(rec.p);
 	return st;
@@ -240,27 +242,30 @@ quarantine_poison(struct store *s)
 static int
 connect_and_setup(struct store *s)
 {
-	const char *params[1] = { s->instance };
+	const char *params[1] = {s->instance};
 	struct db_res *r = NULL;
 
 	if (db_connect_retry(s->db, -1, s->o.reconnect_max_ms, (volatile int *)&s->stop) != DB_OK)
 		return -1;
 	if (db_require_schema(s->db, DB_SCHEMA_VERSION_MIN) < 0 ||
 	    db_exec_script(s->db, setup_sql) != DB_OK ||
-	    db_exec(s->db, "SELECT segment, byte_offset FROM ingest_spool_position WHERE instance = $1",
-		    1, params, &r) != DB_OK) {
+	    db_exec(s->db,
+		    "SELECT segment, byte_offset FROM ingest_spool_position WHERE instance = $1", 1,
+		    params, &r) != DB_OK) {
 		log_error("store_setup_failed", "error=\"%s\"", db_error(s->db));
 		return -1;
 	}
 	spool_seek_start(s->spool, &s->committed);
 	if (db_res_rows(r) == 1) {
-		struct spool_pos p = { atoll(db_res_get(r, 0, 0)), atoll(db_res_get(r, 0, 1)) };
+		struct spool_pos p = {atoll(db_res_get(r, 0, 0)), atoll(db_res_get(r, 0, 1))};
 		struct spool_pos tail;
 
 		spool_tail(s->spool, &tail);
-		if (p.segment > tail.segment || (p.segment == tail.segment && p.offset > tail.offset))
+		if (p.segment > tail.segment ||
+		    (p.segment == tail.segment && p.offset > tail.offset))
 			log_warn("spool_position_ahead",
-				 "segment=%lld offset=%lld reason=\"the spool was replaced; replaying it all\"",
+				 "segment=%lld offset=%lld reason=\"the spool was replaced; "
+				 "replaying it all\"",
 				 p.segment, p.offset);
 		else if (p.segment > s->committed.segment ||
 			 (p.segment == s->committed.segment && p.offset > s->committed.offset))
@@ -283,7 +288,8 @@ fill_batch(struct store *s)
 	size_t max_records = s->careful ? 1 : 0;
 
 	for (;;) {
-		int n = spool_read(s->spool, &s->pos, max_records ? max_records : 1024, 0, visit, s);
+		int n = spool_read(s->spool, &s->pos, max_records ? max_records : 1024, 0, visit,
+				   s);
 
 		if (n < 0)
 			return -1;

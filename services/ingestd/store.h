@@ -9,24 +9,24 @@
 #include "ingestd/spool.h"
 
 struct store_opts {
-	const char *conninfo;	/* NULL or "": FM_DB_CONNINFO / PG* */
-	const char *instance;	/* the spool position's key */
-	int batch_rows;		/* commit at this many rows ... */
-	long long batch_ms;	/* ... or when the oldest record waited this long */
+	const char *conninfo; /* NULL or "": FM_DB_CONNINFO / PG* */
+	const char *instance; /* the spool position's key */
+	int batch_rows;       /* commit at this many rows ... */
+	long long batch_ms;   /* ... or when the oldest record waited this long */
 	long long reconnect_max_ms;
 };
 
 struct store_stats {
 	long long batches;
 	long long records;
-	long long readings;	/* rows offered to readings (duplicates included) */
-	long long readings_new;	/* rows actually inserted */
+	long long readings;     /* rows offered to readings (duplicates included) */
+	long long readings_new; /* rows actually inserted */
 	long long events;
 	long long quarantined;
-	long long poison;	/* records PostgreSQL refused, moved to quarantine */
+	long long poison; /* records PostgreSQL refused, moved to quarantine */
 	long long db_errors;
 	long long batch_ms_last, batch_ms_max;
-	long long commit_lag_ms;	/* receipt-to-commit of the newest record committed */
+	long long commit_lag_ms; /* receipt-to-commit of the newest record committed */
 	int connected;
 };
 

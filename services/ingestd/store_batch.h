@@ -14,20 +14,20 @@ struct sbuf {
 struct batch_dev {
 	char device[65];
 	char site[65];
-	long long last_ms;	/* newest message time seen */
-	long long last_seq;	/* its seq; -1: only status messages */
-	int state;		/* -1: no status message, 0 online, 1 offline */
+	long long last_ms;  /* newest message time seen */
+	long long last_seq; /* its seq; -1: only status messages */
+	int state;          /* -1: no status message, 0 online, 1 offline */
 	long long state_ms;
 };
 
 struct batch {
 	struct sbuf readings, events, quarantine;
-	struct batch_dev *devs;	/* open addressing, dev_cap slots */
+	struct batch_dev *devs; /* open addressing, dev_cap slots */
 	size_t dev_cap, ndevs;
-	long long rows;		/* readings + events + quarantine + status rows */
+	long long rows; /* readings + events + quarantine + status rows */
 	long long readings_rows, events_rows, quarantine_rows;
 	long long records;
-	long long bad_records;	/* records that could not be parsed (logged) */
+	long long bad_records; /* records that could not be parsed (logged) */
 };
 
 /* max_devices: the most distinct devices one batch may hold. */

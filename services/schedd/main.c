@@ -9,7 +9,10 @@ main(int argc, char **argv)
 {
 	struct daemon d;
 
-	switch (daemon_start(&d, "schedd", "schedd — generates preventive-maintenance work-order requests by calendar and by meter", argc, argv)) {
+	switch (daemon_start(&d, "schedd",
+			     "schedd — generates preventive-maintenance work-order requests by "
+			     "calendar and by meter",
+			     argc, argv)) {
 	case DAEMON_EXIT_OK:
 		return 0;
 	case DAEMON_EXIT_FAIL:

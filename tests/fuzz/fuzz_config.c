@@ -29,9 +29,9 @@ struct every {
 	const struct cfg_node *node;
 };
 
-static const char *const names[] = { "x", "y", NULL };
+static const char *const names[] = {"x", "y", NULL};
 static const struct cfg_field sub_fields[] = {
-	{ "a", CFG_T_INT, 0, 0, "1", 0, 9, NULL, NULL },
+	{"a", CFG_T_INT, 0, 0, "1", 0, 9, NULL, NULL},
 	CFG_END,
 };
 static const struct cfg_field fields[] = {
@@ -48,8 +48,9 @@ static const struct cfg_field fields[] = {
 	CFG_END,
 };
 
-static const char site[] = "sites:\n  - id: s1\n    name: S\n    timezone: UTC\n"
-			   "    areas: [{id: A, name: A}]\n    buildings: [{id: b1, name: B, area: A}]\n";
+static const char site[] =
+	"sites:\n  - id: s1\n    name: S\n    timezone: UTC\n"
+	"    areas: [{id: A, name: A}]\n    buildings: [{id: b1, name: B, area: A}]\n";
 static const char devices[] = "site: s1\ndevices:\n  - {id: d1, type: elevator, name: L}\n";
 static const char people[] = "skills: []\npeople:\n  - {id: p, name: P, roles: [duty_engineer]}\n"
 			     "shifts:\n  - {id: all, name: A, start: \"00:00\", end: \"00:00\"}\n"
@@ -59,7 +60,7 @@ static const char people[] = "skills: []\npeople:\n  - {id: p, name: P, roles: [
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *fixed[3] = { site, devices, people };
+	const char *fixed[3] = {site, devices, people};
 	struct cfg_errs errs;
 	struct cfg_doc *doc, *d[3];
 	struct every e;
@@ -76,7 +77,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			for (int j = 0; j < 3; j++)
 				d[j] = j == k ? NULL
-					      : cfg_load_buf("f.yaml", fixed[j], strlen(fixed[j]), &errs);
+					      : cfg_load_buf("f.yaml", fixed[j], strlen(fixed[j]),
+							     &errs);
 			d[k] = doc;
 			memset(&r, 0, sizeof r);
 			reg_build(&r, d[0], d[1], d[2], &errs);

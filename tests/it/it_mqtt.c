@@ -22,7 +22,7 @@
 struct inbox {
 	pthread_mutex_t mu;
 	int count;
-	int seen[4096];	/* how often message i arrived */
+	int seen[4096]; /* how often message i arrived */
 	char last_topic[256];
 	char last_payload[256];
 };
@@ -92,7 +92,7 @@ env(const char *name)
 static struct mq *
 client(const char *id, const char *user, const char *pass, struct inbox *in, int expiry_s)
 {
-	struct mq_opts o = { 0 };
+	struct mq_opts o = {0};
 	struct mq *m;
 
 	o.url = env("FM_MQTT_URL");
@@ -326,7 +326,7 @@ shared_subscription_splits_load(void **state)
 static int
 will_child(void)
 {
-	struct mq_opts o = { 0 };
+	struct mq_opts o = {0};
 	struct mq *m;
 
 	o.url = env("FM_MQTT_URL");

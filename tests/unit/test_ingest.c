@@ -30,7 +30,7 @@ static char buf[INGEST_RECORD_MAX];
 static struct ingest_out
 run(const char *topic, const char *payload)
 {
-	struct ingest_in in = { topic, payload, strlen(payload), NOW, "i1" };
+	struct ingest_in in = {topic, payload, strlen(payload), NOW, "i1"};
 	struct msg_limits lim;
 	struct ingest_out out;
 
@@ -48,7 +48,8 @@ telemetry_becomes_one_row_per_metric(void **state)
 
 	(void)state;
 	o = run("fm/v1/demo/dev/pump1/telemetry",
-		"{\"seq\":7,\"ts\":1763891230000,\"metrics\":{\"outlet_pressure_kpa\":312.5,\"running\":true}}");
+		"{\"seq\":7,\"ts\":1763891230000,\"metrics\":{\"outlet_pressure_kpa\":312.5,"
+		"\"running\":true}}");
 	assert_int_equal(o.reason, INGEST_OK);
 	assert_int_equal(o.type, INGEST_REC_READINGS);
 	assert_int_equal(o.n_rows, 2);
@@ -108,17 +109,24 @@ rejections_are_quarantined(void **state)
 	static const struct {
 		const char *topic, *payload, *reason;
 	} cases[] = {
-		{ "fm/v1/demo/alarm/a1", "{}", "bad_topic" },
-		{ "fm/v1/demo/dev/pump1/telemetry/extra", "{}", "bad_topic" },
-		{ "fm/v1/demo/dev/ghost/telemetry", "{\"seq\":1,\"metrics\":{\"a\":1}}", "unknown_device" },
-		{ "fm/v1/demo/dev/far1/telemetry", "{\"seq\":1,\"metrics\":{\"a\":1}}", "site_mismatch" },
-		{ "fm/v1/demo/dev/pump1/telemetry", "{\"seq\":1,", "bad_json" },
-		{ "fm/v1/demo/dev/pump1/telemetry", "{\"seq\":1,\"metrics\":{\"a\":\"12\"}}", "metric_string" },
-		{ "fm/v1/demo/dev/pump1/telemetry", "{\"seq\":1,\"metrics\":{\"a\":NaN}}", "number_nonfinite" },
-		{ "fm/v1/demo/dev/pump1/telemetry", "{\"seq\":1,\"device\":\"lift1\",\"metrics\":{\"a\":1}}", "identity_mismatch" },
-		{ "fm/v1/demo/dev/pump1/telemetry", "{\"seq\":1,\"ts\":9763891234123,\"metrics\":{\"a\":1}}", "ts_future" },
-		{ "fm/v1/demo/dev/lift1/event", "{\"seq\":1,\"event\":\"x\",\"state\":\"on\"}", "state_value" },
-		{ "fm/v1/demo/dev/lift1/status", "{\"state\":\"asleep\"}", "state_value" },
+		{"fm/v1/demo/alarm/a1", "{}", "bad_topic"},
+		{"fm/v1/demo/dev/pump1/telemetry/extra", "{}", "bad_topic"},
+		{"fm/v1/demo/dev/ghost/telemetry", "{\"seq\":1,\"metrics\":{\"a\":1}}",
+		 "unknown_device"},
+		{"fm/v1/demo/dev/far1/telemetry", "{\"seq\":1,\"metrics\":{\"a\":1}}",
+		 "site_mismatch"},
+		{"fm/v1/demo/dev/pump1/telemetry", "{\"seq\":1,", "bad_json"},
+		{"fm/v1/demo/dev/pump1/telemetry", "{\"seq\":1,\"metrics\":{\"a\":\"12\"}}",
+		 "metric_string"},
+		{"fm/v1/demo/dev/pump1/telemetry", "{\"seq\":1,\"metrics\":{\"a\":NaN}}",
+		 "number_nonfinite"},
+		{"fm/v1/demo/dev/pump1/telemetry",
+		 "{\"seq\":1,\"device\":\"lift1\",\"metrics\":{\"a\":1}}", "identity_mismatch"},
+		{"fm/v1/demo/dev/pump1/telemetry",
+		 "{\"seq\":1,\"ts\":9763891234123,\"metrics\":{\"a\":1}}", "ts_future"},
+		{"fm/v1/demo/dev/lift1/event", "{\"seq\":1,\"event\":\"x\",\"state\":\"on\"}",
+		 "state_value"},
+		{"fm/v1/demo/dev/lift1/status", "{\"state\":\"asleep\"}", "state_value"},
 	};
 	char want[512];
 
@@ -130,8 +138,9 @@ rejections_are_quarantined(void **state)
 			fail_msg("case %zu: got %s, want %s", i, ingest_reason_name(o.reason),
 				 cases[i].reason);
 		assert_int_equal(o.type, INGEST_REC_QUARANTINE);
-		snprintf(want, sizeof want, "-\t-\t%lld\t0\n2025-11-23T09:47:14.123Z\ti1\t%s\t%s\t\\\\x",
-			 NOW, cases[i].topic, cases[i].reason);
+		snprintf(want, sizeof want,
+			 "-\t-\t%lld\t0\n2025-11-23T09:47:14.123Z\ti1\t%s\t%s\t\\\\x", NOW,
+			 cases[i].topic, cases[i].reason);
 		assert_memory_equal(buf, want, strlen(want));
 		/* raw as hex: the first payload byte is '{' = 7b */
 		assert_memory_equal(buf + strlen(want), "7b", 2);
@@ -142,7 +151,7 @@ static void
 quarantine_bounds_raw_and_cleans_topic(void **state)
 {
 	static char big[INGEST_QUARANTINE_RAW_MAX * 2];
-	struct ingest_in in = { "fm/v1/de\tmo/dev/x\x01/telemetry", big, sizeof big, NOW, "i1" };
+	struct ingest_in in = {"fm/v1/de\tmo/dev/x\x01/telemetry", big, sizeof big, NOW, "i1"};
 	struct ingest_out o;
 	char tail[64];
 
@@ -162,7 +171,7 @@ quarantine_bounds_raw_and_cleans_topic(void **state)
 static void
 small_buffer_fails_cleanly(void **state)
 {
-	struct ingest_in in = { "fm/v1/demo/dev/pump1/telemetry", "{}", 2, NOW, "i1" };
+	struct ingest_in in = {"fm/v1/demo/dev/pump1/telemetry", "{}", 2, NOW, "i1"};
 	struct ingest_out o;
 	char tiny[16];
 
@@ -178,7 +187,8 @@ header_round_trip(void **state)
 	const char *rows;
 
 	(void)state;
-	run("fm/v1/demo/dev/pump1/telemetry", "{\"seq\":42,\"ts\":1763891230000,\"metrics\":{\"a\":1}}");
+	run("fm/v1/demo/dev/pump1/telemetry",
+	    "{\"seq\":42,\"ts\":1763891230000,\"metrics\":{\"a\":1}}");
 	rows = ingest_record_header(buf, strlen(buf), dev, site, &ts, &seq);
 	assert_non_null(rows);
 	assert_string_equal(dev, "pump1");
@@ -197,7 +207,8 @@ reason_names_are_distinct(void **state)
 	for (int i = 1; i < INGEST_REASON_COUNT; i++)
 		for (int j = i + 1; j < INGEST_REASON_COUNT; j++)
 			if (i != INGEST_MSG_BASE && j != INGEST_MSG_BASE)
-				assert_string_not_equal(ingest_reason_name(i), ingest_reason_name(j));
+				assert_string_not_equal(ingest_reason_name(i),
+							ingest_reason_name(j));
 	assert_string_equal(ingest_reason_name(INGEST_REASON_COUNT), "unknown");
 }
 

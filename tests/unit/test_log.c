@@ -64,7 +64,8 @@ line_has_fields(void **state)
 	log_warn("spool_full", "bytes=%d dir=%s", 42, "/var/spool");
 	out = capture_end();
 	assert_int_equal(count_lines(out), 1);
-	assert_non_null(strstr(out, "prog=unit level=warn event=spool_full bytes=42 dir=/var/spool\n"));
+	assert_non_null(
+		strstr(out, "prog=unit level=warn event=spool_full bytes=42 dir=/var/spool\n"));
 	/* ISO 8601 UTC timestamp with milliseconds first */
 	assert_true(out[4] == '-' && out[10] == 'T' && out[19] == '.' && out[23] == 'Z');
 }
