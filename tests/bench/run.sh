@@ -10,4 +10,6 @@ for b in build/tests/bench/bench_*; do
 	echo "== $(basename "$b")"
 	"$b" || status=1
 done
+echo "== ingest (tests/bench/ingest.sh: broker ceiling vs ingestd into PostgreSQL)"
+tests/bench/ingest.sh || status=1
 exit $status

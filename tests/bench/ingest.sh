@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# ingest.sh — the ingest benchmark of `make bench`: in one run, on this
+# machine, (a) the broker ceiling: fmsim's load into a QoS 1 subscriber that
+# does nothing, and (b) the same load into ingestd writing PostgreSQL, timed
+# from the first publish until the last reading is committed. Prints
+# messages/s, readings/s, the ratio b/a, ingestd's CPU and peak RSS.
+# Figures only: it never fails on a number.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+BIN=$root/build/bin
+DIR=$(mktemp -d /tmp/fm-bench.XXXXXX)
+servers=$root/deploy/local-servers.sh
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+	"$servers" stop "$DIR" >/dev/null 2>&1 || true
+	rm -rf "$DIR"
+}
+trap cleanup EXIT
+
+FM_PG_FSYNC=${FM_PG_FSYNC:-on} "$servers" start "$DIR" >/dev/null
+. "$DIR/env.sh"
+export FM_MQTT_USERNAME=fmsim FM_MQTT_PASSWORD=$FM_MQTT_PASS_fmsim
+DEVICES=${BENCH_DEVICES:-1000}
+"$BIN/fmctl" migrate >/dev/null
+"$BIN/fmctl" apply config/ >/dev/null
+mkdir -p "$DIR/load-config"
+"$BIN/fmsim" load --devices "$DEVICES" --register "$DIR/load-config" >/dev/null
+"$BIN/fmctl" apply "$DIR/load-config" >/dev/null
+
+field() { grep -o " $1=[0-9.]*" | head -1 | cut -d= -f2; }
+
+ceiling() { # metrics count
+	mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -u ingestd -P "$FM_MQTT_PASS_ingestd" -V mqttv5 \
+		-q 1 -t 'fm/v1/load/dev/+/telemetry' >/dev/null &
+	local sub=$!
+	PIDS+=("$sub")
+	sleep 0.5
+	"$BIN/fmsim" load --devices "$DEVICES" --metrics "$1" --count "$2" --max --connections 4 \
+		--prefix ld 2>/dev/null | tail -1 >"$DIR/ceiling.out"
+	kill "$sub" 2>/dev/null || true
+	wait "$sub" 2>/dev/null || true
+	field msg_per_s <"$DIR/ceiling.out"
+}
+
+ingest() { # metrics count instance
+	env FM_INSTANCE="$3" FM_SPOOL_DIR="$DIR/spool" FM_MQTT_USERNAME=ingestd \
+		FM_MQTT_PASSWORD="$FM_MQTT_PASS_ingestd" "$BIN/ingestd" >"$DIR/ingestd-$3.log" 2>&1 &
+	local pid=$! t0 t1 ticks0 ticks1
+	PIDS+=("$pid")
+	until grep -q 'event=started' "$DIR/ingestd-$3.log"; do sleep 0.1; done
+	ticks0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	t0=$(date +%s.%N)
+	"$BIN/fmsim" load --devices "$DEVICES" --metrics "$1" --count "$2" --max --connections 4 \
+		--oracle "$DIR/oracle-$3" 2>/dev/null | tail -1 >"$DIR/load-$3.out"
+	"$BIN/fmsim" check --oracle "$DIR/oracle-$3" --wait 600 >"$DIR/check-$3.out" || true
+	t1=$(date +%s.%N)
+	ticks1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	rss=$(awk '/VmHWM/{print $2}' "/proc/$pid/status")
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+	secs=$(echo "$t1 - $t0" | bc -l)
+	cpu=$(echo "($ticks1 - $ticks0) / $(getconf CLK_TCK) / $secs * 100" | bc -l)
+	printf '%s %s %s %s\n' "$(echo "$2 / $secs" | bc -l)" "$cpu" "$rss" "$(cat "$DIR/check-$3.out")"
+}
+
+printf '%-22s %12s %12s %14s %7s %8s %9s  %s\n' "case" "ceiling/s" "ingest/s" "readings/s" "ratio" "cpu%" "rss_MiB" "check"
+for case in "1 200000" "20 50000"; do
+	set -- $case
+	m=$1 n=$2
+	c=$(ceiling "$m" "$n")
+	read -r rate cpu rss check < <(ingest "$m" "$n" "b$m")
+	printf '%-22s %12.0f %12.0f %14.0f %7.2f %8.0f %9.1f  %s\n' "$m reading(s)/message" "$c" "$rate" \
+		"$(echo "$rate * $m" | bc -l)" "$(echo "$rate / $c" | bc -l)" "$cpu" "$(echo "$rss / 1024" | bc -l)" "$check"
+done
