@@ -8,6 +8,8 @@
 #   local-servers.sh stop DIR           both servers (idempotent)
 #   local-servers.sh {start,stop,kill,restart}-{pg,broker} DIR
 #   local-servers.sh add-user DIR NAME PASSWORD   a broker account
+# FM_BROKER_PROFILE=durable (default: a snapshot on every change) or
+# throughput (a snapshot every 5 minutes) when the broker (re)starts.
 #
 # DIR/env.sh exports FM_MQTT_URL, FM_DB_CONNINFO, PGHOST, PGPORT, PGUSER,
 # PGDATABASE and FM_MQTT_PASS_<user> for every broker account it created.
@@ -100,6 +102,12 @@ broker_init() {
 	mkdir -p "$dir/broker/data"
 	sed -e "s|@PORT@|$BROKER_PORT|g" -e "s|@DIR@|$dir/broker|g" \
 		"$here/mosquitto/mosquitto.conf.in" >"$dir/broker/mosquitto.conf"
+	# FM_BROKER_PROFILE=throughput: snapshots every 5 minutes instead of on
+	# every change (see mosquitto.conf.in); for load tests and benchmarks.
+	if [ "${FM_BROKER_PROFILE:-durable}" = throughput ]; then
+		sed -i -e 's/^autosave_on_changes true$/autosave_on_changes false/' \
+			-e 's/^autosave_interval 1$/autosave_interval 300/' "$dir/broker/mosquitto.conf"
+	fi
 	if [ ! -f "$dir/broker/passwd" ]; then
 		: >"$dir/broker/passwd"
 		: >"$dir/broker/passwords.sh"

@@ -19,6 +19,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+export FM_BROKER_PROFILE=${FM_BROKER_PROFILE:-throughput}
+echo "broker profile: $FM_BROKER_PROFILE (FM_BROKER_PROFILE=durable|throughput)"
 FM_PG_FSYNC=${FM_PG_FSYNC:-on} "$servers" start "$DIR" >/dev/null
 . "$DIR/env.sh"
 export FM_MQTT_USERNAME=fmsim FM_MQTT_PASSWORD=$FM_MQTT_PASS_fmsim

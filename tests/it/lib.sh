@@ -77,6 +77,13 @@ ingestd_stats() {
 		-V mqttv5 -t "fm/v1/_sys/ingestd/$1" -C 1 -W 5
 }
 
+# The broker for load tests: snapshots every 5 minutes, not on every change
+# (their subject is ingestd; broker durability has tests of its own).
+broker_throughput() {
+	FM_BROKER_PROFILE=throughput tests/it/servers.sh restart-broker
+	grep -q '^autosave_interval 300' "$FM_IT_DIR/broker/mosquitto.conf" || fail "throughput profile not applied"
+}
+
 # register_load DEVICES: a site "load" with DEVICES simulated devices.
 register_load() {
 	mkdir -p "$IT_TMP/load-config"
