@@ -88,6 +88,8 @@ bump(struct store *s, long long *field, long long n)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/* COPY rows in. On failure the transaction (and a COPY still open, which
+ * db_rollback aborts) is left for the caller. */
 static enum db_status
 copy_in(struct store *s, const char *sql, const struct sbuf *rows)
 {
@@ -98,10 +100,7 @@ copy_in(struct store *s, const char *sql, const struct sbuf *rows)
 	st = db_copy_begin(s->db, sql);
 	if (st == DB_OK)
 		st = db_copy_data(s->db, rows->p, rows->len);
-	if (st == DB_OK)
-		return db_copy_end(s->db);
-	db_rollback(s->db);
-	return st;
+	return st == DB_OK ? db_copy_end(s->db) : st;
 }
 
 static enum db_status
@@ -114,6 +113,33 @@ exec(struct store *s, const char *sql, int n, const char *const *params, long lo
 		*affected = db_res_affected(r);
 		db_res_free(r);
 	}
+	return st;
+}
+
+/* Readings go straight into the table with COPY; only when that fails (a
+ * duplicate: a replay after a crash, or a QoS 1 redelivery) does the batch
+ * take the slower way through the temp table and ON CONFLICT DO NOTHING. */
+static enum db_status
+write_readings(struct store *s, long long *inserted)
+{
+	enum db_status st;
+
+	if ((st = exec(s, "SAVEPOINT readings", 0, NULL, NULL)) != DB_OK)
+		return st;
+	st = copy_in(s, "COPY readings (ts, device_id, metric, value, seq) FROM STDIN",
+		     &s->b.readings);
+	if (st == DB_OK) {
+		*inserted = s->b.readings_rows;
+		return exec(s, "RELEASE SAVEPOINT readings", 0, NULL, NULL);
+	}
+	if (st != DB_FAIL)
+		return st;
+	if ((st = exec(s, "ROLLBACK TO SAVEPOINT readings", 0, NULL, NULL)) != DB_OK)
+		return st;
+	st = copy_in(s, "COPY readings_stage (ts, device_id, metric, value, seq) FROM STDIN",
+		     &s->b.readings);
+	if (st == DB_OK)
+		st = exec(s, move_readings_sql, 0, NULL, inserted);
 	return st;
 }
 
@@ -130,22 +156,19 @@ write_batch(struct store *s, long long *inserted)
 	batch_status_rows(&s->b, &s->status);
 	if ((st = db_begin(s->db)) != DB_OK)
 		return st;
-	if ((st = copy_in(s, "COPY readings_stage (ts, device_id, metric, value, seq) FROM STDIN",
-			  &s->b.readings)) != DB_OK)
-		return st;
-	if (s->b.readings.len && (st = exec(s, move_readings_sql, 0, NULL, inserted)) != DB_OK)
+	if (s->b.readings.len && (st = write_readings(s, inserted)) != DB_OK)
 		goto fail;
 	if ((st = copy_in(s, "COPY events_stage FROM STDIN", &s->b.events)) != DB_OK)
-		return st;
+		goto fail;
 	if (s->b.events.len && (st = exec(s, move_events_sql, 0, NULL, NULL)) != DB_OK)
 		goto fail;
 	if ((st = copy_in(s,
 			  "COPY quarantine (received_at, instance, topic, reason, raw,"
 			  " raw_bytes, detail) FROM STDIN",
 			  &s->b.quarantine)) != DB_OK)
-		return st;
+		goto fail;
 	if ((st = copy_in(s, "COPY status_stage FROM STDIN", &s->status)) != DB_OK)
-		return st;
+		goto fail;
 	if (s->status.len && ((st = exec(s, seen_sql, 0, NULL, NULL)) != DB_OK ||
 			      (st = exec(s, state_sql, 0, NULL, NULL)) != DB_OK))
 		goto fail;

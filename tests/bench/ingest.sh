@@ -8,7 +8,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-BIN=$root/build/bin
+BIN=${FM_BIN:-$root/build/bin}
 DIR=$(mktemp -d /tmp/fm-bench.XXXXXX)
 servers=$root/deploy/local-servers.sh
 PIDS=()
@@ -31,7 +31,7 @@ mkdir -p "$DIR/load-config"
 "$BIN/fmsim" load --devices "$DEVICES" --register "$DIR/load-config" >/dev/null
 "$BIN/fmctl" apply "$DIR/load-config" >/dev/null
 
-field() { grep -o " $1=[0-9.]*" | head -1 | cut -d= -f2; }
+field() { grep -o " $1=[0-9.]*" | head -1 | cut -d= -f2 || true; }
 
 ceiling() { # metrics count
 	mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -u ingestd -P "$FM_MQTT_PASS_ingestd" -V mqttv5 \
@@ -40,7 +40,7 @@ ceiling() { # metrics count
 	PIDS+=("$sub")
 	sleep 0.5
 	"$BIN/fmsim" load --devices "$DEVICES" --metrics "$1" --count "$2" --max --connections 4 \
-		--prefix ld 2>/dev/null | tail -1 >"$DIR/ceiling.out"
+		--prefix ld 2>/dev/null | grep ' sent=' >"$DIR/ceiling.out" || true
 	kill "$sub" 2>/dev/null || true
 	wait "$sub" 2>/dev/null || true
 	field msg_per_s <"$DIR/ceiling.out"
@@ -49,15 +49,22 @@ ceiling() { # metrics count
 ingest() { # metrics count instance
 	env FM_INSTANCE="$3" FM_SPOOL_DIR="$DIR/spool" FM_MQTT_USERNAME=ingestd \
 		FM_MQTT_PASSWORD="$FM_MQTT_PASS_ingestd" "$BIN/ingestd" >"$DIR/ingestd-$3.log" 2>&1 &
-	local pid=$! t0 t1 ticks0 ticks1
+	local pid=$! t0 t1 ticks0 ticks1 base
+	base=$(psql -XAtc "select count(*) from readings where device_id like 'ld%'")
 	PIDS+=("$pid")
 	until grep -q 'event=started' "$DIR/ingestd-$3.log"; do sleep 0.1; done
 	ticks0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
 	t0=$(date +%s.%N)
 	"$BIN/fmsim" load --devices "$DEVICES" --metrics "$1" --count "$2" --max --connections 4 \
-		--oracle "$DIR/oracle-$3" 2>/dev/null | tail -1 >"$DIR/load-$3.out"
-	"$BIN/fmsim" check --oracle "$DIR/oracle-$3" --wait 600 >"$DIR/check-$3.out" || true
+		--oracle "$DIR/oracle-$3" 2>/dev/null >"$DIR/load-$3.out"
+	# done when every row is in: a cheap count, not the oracle join, so the
+	# measurement does not compete with the ingest for PostgreSQL
+	local want=$((base + $1 * $2)) i=0
+	while [ "$(psql -XAtc "select count(*) from readings where device_id like 'ld%'")" -lt "$want" ] && [ $i -lt 6000 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
 	t1=$(date +%s.%N)
+	"$BIN/fmsim" check --oracle "$DIR/oracle-$3" >"$DIR/check-$3.out" 2>/dev/null || true
 	ticks1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
 	rss=$(awk '/VmHWM/{print $2}' "/proc/$pid/status")
 	kill "$pid"

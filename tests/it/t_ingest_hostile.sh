@@ -67,4 +67,15 @@ check "counted as rejected" "rejected=${#cases[@]}" "$(echo "$line" | grep -o 'r
 stats=$(ingestd_stats h1)
 echo "$stats" | grep -q '"rejected_too_large":1' || fail "stats topic lacks rejected_too_large: $stats"
 ok "stats published on fm/v1/_sys/ingestd/h1"
+
+# A device retry or QoS 1 redelivery: the same message twice (same seq and
+# ts) in one batch and in two batches is stored once.
+dup='{"seq":2000,"ts":'$now',"metrics":{"outlet_pressure_kpa":1.5,"running":true}}'
+pub fm/v1/demo/dev/pump-1/telemetry "$dup"
+pub fm/v1/demo/dev/pump-1/telemetry "$dup"
+wait_sql "select count(*) from readings where seq = 2000" 2 10 || fail "the duplicated message was not stored"
+sleep 0.5
+pub fm/v1/demo/dev/pump-1/telemetry "$dup"
+sleep 1
+check "a message delivered three times is stored once" "2" "$(sql "select count(*) from readings where seq = 2000")"
 echo "t_ingest_hostile: all passed"
