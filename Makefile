@@ -3,6 +3,7 @@
 #   make test       deps + build + unit + integration tests (SAN=1 in CI)
 #   make demo       local broker + database under ./var/, migrated, configured
 #   make bench      benchmarks that print figures (never fail on a number)
+#   make fuzz       libFuzzer harnesses, FUZZ_SECONDS each (default 60)
 #   make lint       clang-format check, file sizes, headers compile alone
 SAN ?= 0
 CC ?= cc
@@ -55,7 +56,7 @@ BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/bench/%)
 TEST_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC) $(IT_SRC) $(BENCH_SRC))
 
-.PHONY: all bins deps test unit it bench lint clean demo demo-stop format
+.PHONY: all bins deps test unit it bench fuzz lint clean demo demo-stop format
 bins: $(BINS)
 all: $(BINS) $(UNIT_BIN) $(IT_BIN) $(BENCH_BIN)
 
@@ -89,6 +90,9 @@ it: $(BINS) $(IT_BIN)
 bench: deps
 	$(MAKE) all
 	@tests/bench/run.sh
+
+fuzz: deps
+	@tests/fuzz/run.sh
 
 lint:
 	@tests/lint.sh
