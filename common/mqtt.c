@@ -343,10 +343,12 @@ mq_connected(struct mq *m)
 {
 	int c;
 
+	/* Never call into Paho with m->mu held: Paho calls mq_on_published with
+	 * its own global mutex held, and that takes m->mu (lock-order inversion). */
 	pthread_mutex_lock(&m->mu);
-	c = m->connected && MQTTClient_isConnected(m->client);
+	c = m->connected;
 	pthread_mutex_unlock(&m->mu);
-	return c;
+	return c && MQTTClient_isConnected(m->client);
 }
 
 int
