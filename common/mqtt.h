@@ -39,6 +39,11 @@ struct mq_opts {
 	int max_inflight;             /* outgoing QoS 1 in flight (default 64) */
 	long long connect_timeout_ms; /* default 5000 */
 	long long publish_timeout_ms; /* default 5000 */
+	/* Paho's own file persistence (NULL: none). Paho acknowledges a QoS 1
+	 * PUBLISH when it receives it, before the handler runs; with a directory
+	 * it keeps every received message on disk until the handler has answered
+	 * MQ_OK or MQ_DROP, and delivers what is left at the next start. */
+	const char *persist_dir;
 	const char *will_topic;       /* NULL: no will */
 	const char *will_payload;
 	int will_retain;

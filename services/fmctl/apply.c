@@ -1,8 +1,9 @@
 /* apply.c — `fmctl apply [DIR] [--dry-run] [--prune]`: validates the
  * configuration like `fmctl check` (and refuses on any problem), then writes
- * the registry into PostgreSQL in one transaction and reports per table what
- * was inserted, updated and removed. --dry-run does the same work and rolls
- * back. The writing itself is apply_tables.c's. */
+ * the registry and the rules into PostgreSQL in one transaction and reports
+ * per table what was inserted, updated and removed. --dry-run does the same
+ * work and rolls back. The writing itself is apply_tables.c's and
+ * apply_rules.c's. */
 #include "apply.h"
 #include "confcheck.h"
 #include "db.h"
@@ -15,6 +16,8 @@
 
 /* Serialises concurrent applies on one database. */
 #define LOCK_SQL "SELECT pg_advisory_xact_lock(hashtext('fmctl apply'))"
+/* The migration that made the rules table. */
+#define RULES_SCHEMA_VERSION 7
 
 struct apply_opts {
 	const char *dir;
@@ -24,16 +27,17 @@ struct apply_opts {
 static void
 usage(FILE *out)
 {
-	fprintf(out, "usage: fmctl apply [DIR] [--dry-run] [--prune]\n"
-		     "  DIR        configuration directory (default: the directory of -c FILE)\n"
-		     "  --dry-run  report what would change, write nothing\n"
-		     "  --prune    delete sites, devices, people ... that the configuration no\n"
-		     "             longer has (without it they are listed and kept)\n"
-		     "The configuration is checked first; nothing is written when it has a\n"
-		     "problem. Everything is written in one transaction; unchanged rows are\n"
-		     "not rewritten. Connects with fm.yaml db.conninfo, FM_DB_CONNINFO or PG*.\n"
-		     "Exit: 0 applied (or no changes), 1 refused or failed, 2 usage,\n"
-		     "3 database unreachable.\n");
+	fprintf(out,
+		"usage: fmctl apply [DIR] [--dry-run] [--prune]\n"
+		"  DIR        configuration directory (default: the directory of -c FILE)\n"
+		"  --dry-run  report what would change, write nothing\n"
+		"  --prune    delete sites, devices, people, rules ... that the configuration\n"
+		"             no longer has (without it they are listed and kept)\n"
+		"The configuration is checked first; nothing is written when it has a\n"
+		"problem. Everything is written in one transaction; unchanged rows are\n"
+		"not rewritten. Connects with fm.yaml db.conninfo, FM_DB_CONNINFO or PG*.\n"
+		"Exit: 0 applied (or no changes), 1 refused or failed, 2 usage,\n"
+		"3 database unreachable.\n");
 }
 
 static int
@@ -95,6 +99,8 @@ write_registry(struct db *db, const struct fmctl_conf *c, const struct apply_opt
 		s = db_exec(db, LOCK_SQL, 0, NULL, NULL);
 	if (s == DB_OK)
 		s = apply_registry(db, &c->reg, ao->prune, ao->dry_run, mem, res);
+	if (s == DB_OK && c->has_rules)
+		s = apply_rules(db, &c->rules, ao->prune, ao->dry_run, mem, res);
 	if (s == DB_OK && !ao->dry_run)
 		s = db_commit(db);
 	else
@@ -132,6 +138,14 @@ run(const struct fmctl_conf *c, const struct apply_opts *ao)
 				? db_error(db)
 				: "the database has no registry tables; run fmctl migrate first");
 		rc = version < 0 && !db_connected(db) ? FMCTL_UNAVAILABLE : FMCTL_FINDING;
+		goto out;
+	}
+	if (c->has_rules && version < RULES_SCHEMA_VERSION) {
+		fprintf(stderr,
+			"fmctl: the database has no rules table (schema version %d); run "
+			"fmctl migrate first\n",
+			version);
+		rc = FMCTL_FINDING;
 		goto out;
 	}
 	rc = write_registry(db, c, ao, &res);

@@ -1,11 +1,13 @@
-/* apply.h — the registry writer behind `fmctl apply`: brings the registry
- * tables in line with a checked struct reg inside the caller's transaction,
- * changing only rows that differ, and counts what it did per table. */
+/* apply.h — the writers behind `fmctl apply`: bring the registry tables and
+ * the rules table in line with a checked configuration inside the caller's
+ * transaction, changing only rows that differ, and count what they did per
+ * table. */
 #ifndef FM_APPLY_H
 #define FM_APPLY_H
 
 #include "db.h"
 #include "registry.h"
+#include "rules_conf.h"
 
 #include <stdio.h>
 
@@ -32,5 +34,12 @@ struct apply_result {
 enum db_status
 apply_registry(struct db *db, const struct reg *reg, int prune, int dry_run, FILE *out,
 	       struct apply_result *res);
+
+/* The same for the rules table (schemas/sql/007_rules.sql): one row per rule
+ * and per override; appends its tally to res (after apply_registry). Rows
+ * absent from the configuration are reported and deleted only with prune. */
+enum db_status
+apply_rules(struct db *db, const struct rcf_set *set, int prune, int dry_run, FILE *out,
+	    struct apply_result *res);
 
 #endif

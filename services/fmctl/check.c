@@ -1,6 +1,6 @@
-/* check.c — `fmctl check [DIR]`: validates fm.yaml and the registry files
- * and prints every problem as file:line: message, or a one-line summary.
- * Reads files only; never connects to a server. */
+/* check.c — `fmctl check [DIR]`: validates fm.yaml, the registry files and
+ * rules.yaml and prints every problem as file:line: message, or a one-line
+ * summary. Reads files only; never connects to a server. */
 #include "confcheck.h"
 #include "fmctl.h"
 #include "log.h"

@@ -26,12 +26,31 @@ check_registry(struct fmctl_conf *c, struct cfg_errs *errs)
 	return reg_load_dir(c->dir, &c->reg, errs);
 }
 
+/* A directory without rules.yaml (a registry of its own, such as fmsim's)
+ * is checked and applied without rules. Cross-references into a registry
+ * file that could not be read would only repeat that error, so the rules are
+ * then checked on their own. */
+static int
+check_rules(struct fmctl_conf *c, struct cfg_errs *errs)
+{
+	const struct reg *reg = c->reg.docs[1] && c->reg.docs[2] ? &c->reg : NULL;
+	char path[PATH_MAX + 16];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", c->dir, RCF_FILE);
+	if (stat(path, &st) < 0 && errno == ENOENT)
+		return 0;
+	c->has_rules = 1;
+	return rcf_load_dir(c->dir, reg, &c->rules, errs);
+}
+
 /* In dependency order; rules.yaml, maintenance.yaml and sla.yaml come after
  * the registry they refer to. */
 static const struct checker checkers[] = {
 	{"fm.yaml", check_fm},
 	{"registry (" REG_FILE_SITES ", " REG_FILE_DEVICES ", " REG_FILE_PEOPLE ")",
 	 check_registry},
+	{RCF_FILE, check_rules},
 	{NULL, NULL},
 };
 
@@ -92,6 +111,7 @@ confcheck_load(const struct fmctl_opts *o, const char *dir_arg, struct fmctl_con
 void
 confcheck_free(struct fmctl_conf *c)
 {
+	rcf_free(&c->rules);
 	reg_free(&c->reg);
 	explicit_bzero(&c->fm, sizeof c->fm);
 }
@@ -101,8 +121,12 @@ confcheck_summary(const struct fmctl_conf *c, char *buf, size_t cap)
 {
 	const struct reg *r = &c->reg;
 
-	snprintf(buf, cap, "%zu site%s, %zu device%s, %zu %s, %zu shift%s", r->n_sites,
-		 r->n_sites == 1 ? "" : "s", r->n_devices, r->n_devices == 1 ? "" : "s",
-		 r->n_people, r->n_people == 1 ? "person" : "people", r->n_shifts,
-		 r->n_shifts == 1 ? "" : "s");
+	int n = snprintf(buf, cap, "%zu site%s, %zu device%s, %zu %s, %zu shift%s", r->n_sites,
+			 r->n_sites == 1 ? "" : "s", r->n_devices, r->n_devices == 1 ? "" : "s",
+			 r->n_people, r->n_people == 1 ? "person" : "people", r->n_shifts,
+			 r->n_shifts == 1 ? "" : "s");
+
+	if (c->has_rules && n >= 0 && (size_t)n < cap)
+		snprintf(buf + n, cap - (size_t)n, ", %zu rule%s", c->rules.n_rules,
+			 c->rules.n_rules == 1 ? "" : "s");
 }

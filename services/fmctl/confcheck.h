@@ -1,12 +1,14 @@
 /* confcheck.h — loads and validates a configuration directory for `fmctl
- * check` and `fmctl apply`: fm.yaml and the registry files, through a table
- * of file checkers that later files (rules, maintenance plans, SLAs) join. */
+ * check` and `fmctl apply`: fm.yaml, the registry files and the alarm rules,
+ * through a table of file checkers that later files (maintenance plans,
+ * SLAs) join. */
 #ifndef FM_CONFCHECK_H
 #define FM_CONFCHECK_H
 
 #include "fmconf.h"
 #include "fmctl.h"
 #include "registry.h"
+#include "rules_conf.h"
 
 #include <limits.h>
 #include <stddef.h>
@@ -17,6 +19,8 @@ struct fmctl_conf {
 	char fm_path[PATH_MAX + 16]; /* the fm.yaml that was checked */
 	struct fm_config fm;
 	struct reg reg;
+	struct rcf_set rules;
+	int has_rules; /* rules.yaml exists (and rules holds what it checked) */
 };
 
 /* Resolves the files (dir_arg NULL: the directory of -c FILE and that file;
@@ -29,7 +33,7 @@ confcheck_load(const struct fmctl_opts *o, const char *dir_arg, struct fmctl_con
 void
 confcheck_free(struct fmctl_conf *c);
 
-/* "1 site, 42 devices, 15 people, 3 shifts" into buf. */
+/* "1 site, 42 devices, 15 people, 3 shifts, 33 rules" into buf. */
 void
 confcheck_summary(const struct fmctl_conf *c, char *buf, size_t cap);
 

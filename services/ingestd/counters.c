@@ -52,6 +52,10 @@ collect(const struct counters *c, const struct spool_stats *sp, long long spool_
 	ADD("batch_ms_last", st->batch_ms_last);
 	ADD("batch_ms_max", st->batch_ms_max);
 	ADD("commit_lag_ms", st->commit_lag_ms);
+	/* whole milliseconds, rounded up; -1 before the first commit */
+	ADD("commit_latency_p50_ms", (long long)(st->latency_p50_ms + 0.999));
+	ADD("commit_latency_p99_ms", (long long)(st->latency_p99_ms + 0.999));
+	ADD("commit_latency_p999_ms", (long long)(st->latency_p999_ms + 0.999));
 	for (int r = 1; r < INGEST_REASON_COUNT; r++) {
 		long long v = get(&c->by_reason[r]);
 

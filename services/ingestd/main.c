@@ -30,6 +30,7 @@ struct ingestd {
 	char client_id[160];
 	char spool_dir[512];
 	char cache_path[600];
+	char paho_dir[600];
 	struct spool *spool;
 	struct store *store;
 	struct mq *mq;
@@ -69,13 +70,20 @@ on_message(void *ctx, const struct mq_msg *m)
 		return MQ_DROP; /* cannot happen with INGEST_RECORD_MAX; counted if it does */
 	}
 	pthread_rwlock_unlock(&g->reg_lock);
-	rc = spool_append(g->spool, out.type, g->rec, out.len);
-	if (rc == SPOOL_FULL || rc == SPOOL_ERR) {
+	/* Paho has already acknowledged this message (it keeps it in its own
+	 * persistence until we return). When the spool is full or failing, wait
+	 * here: Paho stops reading the socket, so the broker holds the rest. */
+	while ((rc = spool_append(g->spool, out.type, g->rec, out.len)) == SPOOL_FULL ||
+	       rc == SPOOL_ERR) {
+		struct timespec pause = { 0, 50 * 1000000 };
+
 		counters_add(rc == SPOOL_FULL ? &g->c.spool_full : &g->c.spool_errors, 1);
 		log_limited(rc == SPOOL_FULL ? &full_lim : &err_lim, LOG_WARN,
 			    rc == SPOOL_FULL ? "spool_full" : "spool_write_failed",
 			    "bytes=%lld action=back_pressure", spool_bytes(g->spool));
-		return MQ_RETRY;
+		if (daemon_stop)
+			return MQ_RETRY; /* Paho delivers it again at the next start */
+		nanosleep(&pause, NULL);
 	}
 	counters_add(&g->c.received, 1);
 	if (rc == SPOOL_INVAL) {
@@ -259,6 +267,8 @@ start(struct ingestd *g)
 	mo.max_inflight = mc->max_inflight;
 	mo.connect_timeout_ms = mc->connect_timeout_ms;
 	mo.publish_timeout_ms = mc->publish_timeout_ms;
+	snprintf(g->paho_dir, sizeof g->paho_dir, "%s/paho", g->spool_dir);
+	mo.persist_dir = g->paho_dir;
 	g->mq = mq_new(&mo, on_message, g);
 	if (!g->mq || subscribe_all(g) < 0)
 		return -1;

@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "ingestd/ingest.h"
+#include "latency.h"
 #include "log.h"
 #include "store_batch.h"
 #include "timeutil.h"
@@ -28,6 +29,7 @@ struct store {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	struct store_stats st;
+	struct latency lat;	/* guarded by mu */
 	volatile int stop;
 	long long drain_deadline_ms;
 	struct batch b;
@@ -331,9 +333,13 @@ committed(struct store *s, long long inserted, long long started_ms)
 {
 	long long took = tu_mono_ms() - started_ms;
 
+	long long now_ms = tu_now_ms();
+
 	s->committed = s->pos;
 	spool_release(s->spool, &s->committed);
 	pthread_mutex_lock(&s->mu);
+	for (size_t i = 0; i < s->b.nts; i++)
+		latency_add(&s->lat, (now_ms - s->b.ts_ms[i]) * 1000);
 	s->st.batches++;
 	s->st.records += s->b.records;
 	s->st.readings += s->b.readings_rows;
@@ -344,7 +350,7 @@ committed(struct store *s, long long inserted, long long started_ms)
 	if (took > s->st.batch_ms_max)
 		s->st.batch_ms_max = took;
 	if (s->newest_ms > 0)
-		s->st.commit_lag_ms = tu_now_ms() - s->newest_ms;
+		s->st.commit_lag_ms = now_ms - s->newest_ms;
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -433,6 +439,7 @@ store_start(const struct store_opts *o, struct spool *spool)
 	s->db = db_new(o->conninfo);
 	db_set_application_name(s->db, "ingestd-writer");
 	pthread_mutex_init(&s->mu, NULL);
+	latency_init(&s->lat);
 	batch_init(&s->b, MAX_BATCH_DEVICES);
 	if (pthread_create(&s->thread, NULL, writer_main, s) != 0) {
 		log_error("store_thread_failed", NULL);
@@ -464,5 +471,8 @@ store_get_stats(struct store *s, struct store_stats *out)
 {
 	pthread_mutex_lock(&s->mu);
 	*out = s->st;
+	out->latency_p50_ms = latency_quantile(&s->lat, 0.50) / 1000.0;
+	out->latency_p99_ms = latency_quantile(&s->lat, 0.99) / 1000.0;
+	out->latency_p999_ms = latency_quantile(&s->lat, 0.999) / 1000.0;
 	pthread_mutex_unlock(&s->mu);
 }

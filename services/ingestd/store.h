@@ -26,7 +26,10 @@ struct store_stats {
 	long long poison; /* records PostgreSQL refused, moved to quarantine */
 	long long db_errors;
 	long long batch_ms_last, batch_ms_max;
-	long long commit_lag_ms; /* receipt-to-commit of the newest record committed */
+	long long commit_lag_ms; /* message time to commit, newest record */
+	/* message time (payload ts, else receipt) to commit, over every record
+	 * committed since start, in ms; below 0 before the first commit */
+	double latency_p50_ms, latency_p99_ms, latency_p999_ms;
 	int connected;
 };
 

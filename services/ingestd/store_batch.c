@@ -47,6 +47,7 @@ batch_free(struct batch *b)
 	free(b->events.p);
 	free(b->quarantine.p);
 	free(b->devs);
+	free(b->ts_ms);
 	memset(b, 0, sizeof *b);
 }
 
@@ -59,6 +60,19 @@ batch_reset(struct batch *b)
 	b->ndevs = 0;
 	b->rows = b->readings_rows = b->events_rows = b->quarantine_rows = 0;
 	b->records = b->bad_records = 0;
+	b->nts = 0;
+}
+
+static void
+note_ts(struct batch *b, long long ts_ms)
+{
+	if (b->nts == b->ts_cap) {
+		b->ts_cap = b->ts_cap ? 2 * b->ts_cap : 4096;
+		b->ts_ms = realloc(b->ts_ms, b->ts_cap * sizeof *b->ts_ms);
+		if (!b->ts_ms)
+			fatal("out of memory");
+	}
+	b->ts_ms[b->nts++] = ts_ms;
 }
 
 int
@@ -123,6 +137,7 @@ batch_add(struct batch *b, int type, const char *data, size_t len)
 		return -1;
 	}
 	b->records++;
+	note_ts(b, ts_ms);
 	if (type == INGEST_REC_QUARANTINE) {
 		sbuf_append(&b->quarantine, rows, rlen);
 		b->quarantine_rows += n;

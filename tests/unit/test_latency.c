@@ -1,7 +1,7 @@
 /* test_fmsim_latency.c — the latency histogram: exact below 64 µs, bucket
  * bounds within 1/32 above, quantiles of known distributions, merging, the
  * empty histogram, negatives and huge values. */
-#include "fmsim/latency.h"
+#include "latency.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,9 +1,10 @@
 /* latency.h — a log-linear histogram of durations in microseconds, for
- * publish-to-acknowledgement latency percentiles. Fixed size (no
+ * latency percentiles (fmsim: publish to acknowledgement; ingestd: message
+ * time to commit). Fixed size (no
  * allocation), about 3 % resolution, exact below 64 µs. Pure; not
  * thread-safe: one histogram per thread, merged at the end. */
-#ifndef FMSIM_LATENCY_H
-#define FMSIM_LATENCY_H
+#ifndef FM_LATENCY_H
+#define FM_LATENCY_H
 
 #define LATENCY_SUB_BITS 5 /* 32 sub-buckets per power of two */
 #define LATENCY_EXACT 64   /* values below are counted exactly */
