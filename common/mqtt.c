@@ -141,10 +141,10 @@ mq_new(const struct mq_opts *o, mq_handler handler, void *ctx)
 	pthread_cond_init(&m->cv, NULL);
 	pthread_cond_init(&m->pub_cv, NULL);
 	co.MQTTVersion = MQTTVERSION_5;
-	rc = MQTTClient_createWithOptions(
-		&m->client, m->url, m->client_id,
-		o->persist_dir ? MQTTCLIENT_PERSISTENCE_DEFAULT : MQTTCLIENT_PERSISTENCE_NONE,
-		(void *)o->persist_dir, &co);
+	rc = MQTTClient_createWithOptions(&m->client, m->url, m->client_id,
+					  o->persist_dir ? MQTTCLIENT_PERSISTENCE_DEFAULT
+							 : MQTTCLIENT_PERSISTENCE_NONE,
+					  (void *)o->persist_dir, &co);
 	if (rc != MQTTCLIENT_SUCCESS) {
 		log_error("mqtt_create_failed", "url=%s error=\"%s\"", m->url,
 			  MQTTClient_strerror(rc));

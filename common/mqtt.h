@@ -44,7 +44,7 @@ struct mq_opts {
 	 * it keeps every received message on disk until the handler has answered
 	 * MQ_OK or MQ_DROP, and delivers what is left at the next start. */
 	const char *persist_dir;
-	const char *will_topic;       /* NULL: no will */
+	const char *will_topic; /* NULL: no will */
 	const char *will_payload;
 	int will_retain;
 	int will_qos;

@@ -75,7 +75,7 @@ on_message(void *ctx, const struct mq_msg *m)
 	 * here: Paho stops reading the socket, so the broker holds the rest. */
 	while ((rc = spool_append(g->spool, out.type, g->rec, out.len)) == SPOOL_FULL ||
 	       rc == SPOOL_ERR) {
-		struct timespec pause = { 0, 50 * 1000000 };
+		struct timespec pause = {0, 50 * 1000000};
 
 		counters_add(rc == SPOOL_FULL ? &g->c.spool_full : &g->c.spool_errors, 1);
 		log_limited(rc == SPOOL_FULL ? &full_lim : &err_lim, LOG_WARN,

@@ -29,7 +29,7 @@ struct store {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	struct store_stats st;
-	struct latency lat;	/* guarded by mu */
+	struct latency lat; /* guarded by mu */
 	volatile int stop;
 	long long drain_deadline_ms;
 	struct batch b;

@@ -28,7 +28,7 @@ struct batch {
 	long long readings_rows, events_rows, quarantine_rows;
 	long long records;
 	long long bad_records; /* records that could not be parsed (logged) */
-	long long *ts_ms; /* message time of each record, for commit latency */
+	long long *ts_ms;      /* message time of each record, for commit latency */
 	size_t nts, ts_cap;
 };
 

@@ -11,13 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "msg.h"
-
-#define NOW_MS 1763891300000LL /* 2025-11-23T09:48:20Z */
-#define SITE "riverside"
-#define DEVICE "pump-01"
-
-enum kind { TEL, EVT, STA };
+#include "msg_fixture.h"
 
 struct reject_case {
 	enum kind kind;
@@ -166,33 +160,6 @@ static const struct reject_case rejects[] = {
 	C(EVT, "{\"seq\":1,\"state\":\"bogus\",\"event\":\"Bad\"}", MSG_ERR_EVENT_NAME),
 	C(STA, "{\"ts\":-1,\"state\":\"bogus\"}", MSG_ERR_STATE_VALUE),
 };
-
-static struct msg_telemetry tel;
-static struct msg_event evt;
-static struct msg_status sta;
-
-static enum msg_reason
-decode(enum kind k, const char *buf, size_t len, const struct msg_limits *lim)
-{
-	switch (k) {
-	case TEL:
-		return msg_decode_telemetry(buf, len, lim, SITE, DEVICE, &tel);
-	case EVT:
-		return msg_decode_event(buf, len, lim, SITE, DEVICE, &evt);
-	case STA:
-		return msg_decode_status(buf, len, lim, SITE, DEVICE, &sta);
-	}
-	return MSG_REASON_COUNT;
-}
-
-static struct msg_limits
-limits(void)
-{
-	struct msg_limits lim;
-
-	msg_limits_default(&lim, NOW_MS);
-	return lim;
-}
 
 static void
 test_rejections_table(void **state)
