@@ -10,6 +10,7 @@
 #include "ingestd/ingest.h"
 #include "latency.h"
 #include "log.h"
+#include "seen.h"
 #include "store_batch.h"
 #include "timeutil.h"
 
@@ -30,6 +31,7 @@ struct store {
 	pthread_mutex_t mu;
 	struct store_stats st;
 	struct latency lat; /* guarded by mu */
+	struct seen *seen;  /* what device_status holds, to skip needless upserts */
 	volatile int stop;
 	long long drain_deadline_ms;
 	struct batch b;
@@ -118,6 +120,25 @@ exec(struct store *s, const char *sql, int n, const char *const *params, long lo
 	return st;
 }
 
+/* last_seen is kept to STATUS_RESOLUTION_MS: a device's row is rewritten
+ * when its state changes or its last_seen moved that much, not per batch. */
+#define STATUS_RESOLUTION_MS 5000
+
+static int
+status_due(const void *ctx, const struct batch_dev *d)
+{
+	return seen_due(ctx, d);
+}
+
+static void
+status_written(void *ctx, const struct batch_dev *d)
+{
+	struct seen *seen = ctx;
+
+	if (seen_due(seen, d))
+		seen_note(seen, d);
+}
+
 /* Readings go straight into the table with COPY; only when that fails (a
  * duplicate: a replay after a crash, or a QoS 1 redelivery) does the batch
  * take the slower way through the temp table and ON CONFLICT DO NOTHING. */
@@ -155,7 +176,7 @@ write_batch(struct store *s, long long *inserted)
 
 	*inserted = 0;
 	s->status.len = 0;
-	batch_status_rows(&s->b, &s->status);
+	batch_status_rows(&s->b, status_due, s->seen, &s->status);
 	if ((st = db_begin(s->db)) != DB_OK)
 		return st;
 	if (s->b.readings.len && (st = write_readings(s, inserted)) != DB_OK)
@@ -337,6 +358,7 @@ committed(struct store *s, long long inserted, long long started_ms)
 
 	s->committed = s->pos;
 	spool_release(s->spool, &s->committed);
+	batch_each_dev(&s->b, status_written, s->seen);
 	pthread_mutex_lock(&s->mu);
 	for (size_t i = 0; i < s->b.nts; i++)
 		latency_add(&s->lat, (now_ms - s->b.ts_ms[i]) * 1000);
@@ -440,6 +462,7 @@ store_start(const struct store_opts *o, struct spool *spool)
 	db_set_application_name(s->db, "ingestd-writer");
 	pthread_mutex_init(&s->mu, NULL);
 	latency_init(&s->lat);
+	s->seen = seen_new(STATUS_RESOLUTION_MS);
 	batch_init(&s->b, MAX_BATCH_DEVICES);
 	if (pthread_create(&s->thread, NULL, writer_main, s) != 0) {
 		log_error("store_thread_failed", NULL);
@@ -460,6 +483,7 @@ store_stop(struct store *s, long long drain_ms)
 	s->stop = 1;
 	pthread_join(s->thread, NULL);
 	batch_free(&s->b);
+	seen_free(s->seen);
 	free(s->status.p);
 	db_free(s->db);
 	pthread_mutex_destroy(&s->mu);

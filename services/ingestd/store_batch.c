@@ -182,7 +182,16 @@ put_ts_or_null(struct sbuf *out, long long ms, int present)
 }
 
 void
-batch_status_rows(const struct batch *b, struct sbuf *out)
+batch_each_dev(const struct batch *b, void (*fn)(void *ctx, const struct batch_dev *d), void *ctx)
+{
+	for (size_t i = 0; i < b->dev_cap; i++)
+		if (b->devs[i].device[0])
+			fn(ctx, &b->devs[i]);
+}
+
+void
+batch_status_rows(const struct batch *b, int (*due)(const void *ctx, const struct batch_dev *d),
+		  const void *ctx, struct sbuf *out)
 {
 	char num[32];
 
@@ -190,7 +199,7 @@ batch_status_rows(const struct batch *b, struct sbuf *out)
 		const struct batch_dev *d = &b->devs[i];
 		int n;
 
-		if (!d->device[0])
+		if (!d->device[0] || (due && !due(ctx, d)))
 			continue;
 		sbuf_append(out, d->device, strlen(d->device));
 		sbuf_append(out, "\t", 1);

@@ -48,9 +48,14 @@ batch_devices_full(const struct batch *b);
 int
 batch_add(struct batch *b, int type, const char *data, size_t len);
 /* The COPY text for status_stage(device_id, site_id, last_seen, last_seq,
- * state, state_at): one row per device. Appends to out. */
+ * state, state_at): one row per device for which due() (NULL: all) says
+ * so. Appends to out. */
 void
-batch_status_rows(const struct batch *b, struct sbuf *out);
+batch_status_rows(const struct batch *b, int (*due)(const void *ctx, const struct batch_dev *d),
+		  const void *ctx, struct sbuf *out);
+/* Calls fn for every device of the batch. */
+void
+batch_each_dev(const struct batch *b, void (*fn)(void *ctx, const struct batch_dev *d), void *ctx);
 
 void
 sbuf_append(struct sbuf *s, const char *data, size_t len);

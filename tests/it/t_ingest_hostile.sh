@@ -78,4 +78,16 @@ sleep 0.5
 pub fm/v1/demo/dev/pump-1/telemetry "$dup"
 sleep 1
 check "a message delivered three times is stored once" "2" "$(sql "select count(*) from readings where seq = 2000")"
+
+# Device status: heard from -> online with last_seen; the last will (a
+# retained status "offline") -> offline; a birth message -> online again.
+wait_sql "select state || (last_seen is not null) from device_status where device_id = 'pump-1'" onlinetrue 10 ||
+	fail "pump-1 not online with a last_seen after its telemetry"
+ok "telemetry marks the device online with its last_seen"
+pub fm/v1/demo/dev/pump-1/status '{"state":"offline"}' -r
+wait_sql "select state from device_status where device_id = 'pump-1'" offline 10 || fail "last will not recorded"
+ok "last will recorded: offline"
+pub fm/v1/demo/dev/pump-1/status '{"state":"online"}' -r
+wait_sql "select state from device_status where device_id = 'pump-1'" online 10 || fail "birth not recorded"
+ok "birth recorded: online"
 echo "t_ingest_hostile: all passed"
