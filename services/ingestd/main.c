@@ -341,7 +341,7 @@ main(int argc, char **argv)
 	if (g.mq)
 		mq_disconnect(g.mq); /* no more appends from here on */
 	store_stop(g.store, g.ic->drain_ms);
-	if (g.spool)
+	if (g.spool && g.store) /* not when stopped before the writer started */
 		publish_stats(&g, 1);
 	mq_free(g.mq);
 	spool_close(g.spool);
