@@ -65,7 +65,7 @@ put_ts(struct out *o, long long ms)
 }
 
 static const char *const own_reasons[] = {
-	"ok", "bad_topic", "unknown_device", "site_mismatch", "record_too_large",
+	"ok", "bad_topic", "unknown_device", "site_mismatch", "record_too_large", "store_rejected",
 };
 
 const char *
@@ -91,9 +91,9 @@ printable_topic(const char *topic, char *dst, size_t cap)
 	dst[i] = '\0';
 }
 
-static int
-quarantine(const struct ingest_in *in, int reason, const char *detail, char *buf, size_t cap,
-	   struct ingest_out *out)
+int
+ingest_quarantine(const struct ingest_in *in, int reason, const char *detail, char *buf, size_t cap,
+		  struct ingest_out *out)
 {
 	static const char hex[] = "0123456789abcdef";
 	struct out o = {buf, cap, 0, 0};
@@ -184,15 +184,15 @@ ingest_message(const struct ingest_in *in, const struct msg_limits *lim, ingest_
 	memset(out, 0, sizeof *out);
 	if (topic_parse(in->topic, strlen(in->topic), &t) != TOPIC_OK ||
 	    (t.kind != TOPIC_TELEMETRY && t.kind != TOPIC_EVENT && t.kind != TOPIC_STATUS))
-		return quarantine(in, INGEST_BAD_TOPIC, NULL, buf, cap, out);
+		return ingest_quarantine(in, INGEST_BAD_TOPIC, NULL, buf, cap, out);
 	site = site_of(ctx, t.device);
 	if (!site)
-		return quarantine(in, INGEST_UNKNOWN_DEVICE, NULL, buf, cap, out);
+		return ingest_quarantine(in, INGEST_UNKNOWN_DEVICE, NULL, buf, cap, out);
 	if (strcmp(site, t.site) != 0) {
 		char detail[160];
 
 		snprintf(detail, sizeof detail, "registered site %s", site);
-		return quarantine(in, INGEST_SITE_MISMATCH, detail, buf, cap, out);
+		return ingest_quarantine(in, INGEST_SITE_MISMATCH, detail, buf, cap, out);
 	}
 	switch (t.kind) {
 	case TOPIC_TELEMETRY:
@@ -225,11 +225,11 @@ ingest_message(const struct ingest_in *in, const struct msg_limits *lim, ingest_
 		out->n_rows = 1;
 		goto encoded;
 	}
-	return quarantine(in, INGEST_MSG_BASE + (int)r, NULL, buf, cap, out);
+	return ingest_quarantine(in, INGEST_MSG_BASE + (int)r, NULL, buf, cap, out);
 
 encoded:
 	if (rc < 0)
-		return quarantine(in, INGEST_RECORD_TOO_LARGE, NULL, buf, cap, out);
+		return ingest_quarantine(in, INGEST_RECORD_TOO_LARGE, NULL, buf, cap, out);
 	out->reason = INGEST_OK;
 	out->len = o.len;
 	out->ts_ms = ts_ms;

@@ -32,6 +32,7 @@ enum ingest_reason {
 	INGEST_UNKNOWN_DEVICE,   /* the device is not in the registry */
 	INGEST_SITE_MISMATCH,    /* the registry puts the device in another site */
 	INGEST_RECORD_TOO_LARGE, /* the rows do not fit the record buffer */
+	INGEST_STORE_REJECTED,   /* PostgreSQL refused the record (writer) */
 	INGEST_MSG_BASE,
 	INGEST_REASON_COUNT = INGEST_MSG_BASE + MSG_REASON_COUNT
 };
@@ -67,6 +68,15 @@ struct ingest_out {
 int
 ingest_message(const struct ingest_in *in, const struct msg_limits *lim, ingest_site_of site_of,
 	       void *ctx, char *buf, size_t cap, struct ingest_out *out);
+
+/* The QUARANTINE record that keeps in's raw bytes (the first
+ * INGEST_QUARANTINE_RAW_MAX of them, with the size that arrived) under
+ * reason, with an optional detail (NULL: none). ingest_message uses it for
+ * every rejection; the writer for a record PostgreSQL refuses
+ * (INGEST_STORE_REJECTED). 0, or -1 when it does not fit in cap. */
+int
+ingest_quarantine(const struct ingest_in *in, int reason, const char *detail, char *buf, size_t cap,
+		  struct ingest_out *out);
 
 /* "ok", "bad_topic", "unknown_device", ..., then msg_reason_name()s. */
 const char *

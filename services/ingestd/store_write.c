@@ -166,45 +166,30 @@ grab_record(void *ctx, const struct spool_pos *at, int type, const void *data, s
 enum db_status
 store_quarantine_poison(struct store *s)
 {
-	static const char hex[] = "0123456789abcdef";
 	struct spool_pos pos = s->committed;
-	struct sbuf rec = {0}, row = {0};
-	char esc[1024], ts[40], num[32];
-	enum db_status st;
+	struct sbuf rec = {0};
+	struct ingest_out out;
+	enum db_status st = DB_FAIL;
 	long long ignored;
-	size_t keep;
+	char *buf = NULL;
 
-	if (spool_read(s->spool, &pos, 1, 0, grab_record, &rec) != 1) {
-		free(rec.p);
-		return DB_FAIL;
-	}
-	tu_format_rfc3339(tu_now_ms(), ts, sizeof ts);
-	sbuf_append(&row, ts, strlen(ts));
-	sbuf_append(&row, "\t", 1);
-	sbuf_append(&row, s->instance, strlen(s->instance));
+	if (spool_read(s->spool, &pos, 1, 0, grab_record, &rec) != 1)
+		goto done;
 	{
-		static const char mid[] = "\t-\tstore_rejected\t\\\\x";
+		struct ingest_in in = {"-", rec.p, rec.len, tu_now_ms(), s->instance};
 
-		sbuf_append(&row, mid, sizeof mid - 1);
+		buf = xmalloc(INGEST_RECORD_MAX);
+		if (ingest_quarantine(&in, INGEST_STORE_REJECTED, db_error(s->db), buf,
+				      INGEST_RECORD_MAX, &out) < 0)
+			goto done;
 	}
-	keep = rec.len < INGEST_QUARANTINE_RAW_MAX ? rec.len : INGEST_QUARANTINE_RAW_MAX;
-	for (size_t i = 0; i < keep; i++) {
-		char h[2] = {hex[(unsigned char)rec.p[i] >> 4], hex[rec.p[i] & 15]};
-
-		sbuf_append(&row, h, 2);
-	}
-	snprintf(num, sizeof num, "\t%zu\t", rec.len);
-	sbuf_append(&row, num, strlen(num));
-	db_copy_escape(esc, sizeof esc, db_error(s->db));
-	sbuf_append(&row, esc, strlen(esc));
-	sbuf_append(&row, "\n", 1);
 	batch_reset(&s->b);
-	s->b.quarantine = row;
-	s->b.quarantine_rows = 1;
+	if (batch_add(&s->b, out.type, buf, out.len) < 0)
+		goto done;
 	s->pos = pos;
 	st = store_write_batch(s, &ignored);
-	s->b.quarantine = (struct sbuf){0};
-	free(row.p);
+done:
+	free(buf);
 	free(rec.p);
 	return st;
 }
