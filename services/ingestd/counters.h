@@ -6,7 +6,7 @@
 #define INGESTD_COUNTERS_H
 
 #include "ingestd/ingest.h"
-#include "ingestd/spool.h"
+#include "spool.h"
 #include "ingestd/store.h"
 
 #include <stddef.h>

@@ -9,7 +9,7 @@
 #include "ingestd/counters.h"
 #include "ingestd/devices.h"
 #include "ingestd/ingest.h"
-#include "ingestd/spool.h"
+#include "spool.h"
 #include "ingestd/store.h"
 #include "log.h"
 #include "mqtt.h"

@@ -6,7 +6,7 @@
 #ifndef INGESTD_STORE_H
 #define INGESTD_STORE_H
 
-#include "ingestd/spool.h"
+#include "spool.h"
 
 struct store_opts {
 	const char *conninfo; /* NULL or "": FM_DB_CONNINFO / PG* */

@@ -2,7 +2,7 @@
  * records under each fsync policy) and reads back, in a directory of its own
  * under $TMPDIR or /var/tmp (a real disk, not tmpfs, or "always" means
  * nothing). Prints figures; never fails on a number. */
-#include "../../services/ingestd/spool.h"
+#include "spool.h"
 
 #include "log.h"
 

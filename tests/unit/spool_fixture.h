@@ -4,7 +4,7 @@
 #ifndef TEST_SPOOL_FIXTURE_H
 #define TEST_SPOOL_FIXTURE_H
 
-#include "../../services/ingestd/spool_int.h"
+#include "spool_int.h"
 
 #include <dirent.h>
 #include <ftw.h>

@@ -6,8 +6,8 @@
  * header (CRC-32C u32, payload length u32, type u8, three zero bytes; all
  * little-endian) and the payload. The CRC covers header bytes 4..11 and the
  * payload, so a damaged length or type is caught like damaged data. */
-#ifndef INGESTD_SPOOL_INT_H
-#define INGESTD_SPOOL_INT_H
+#ifndef FM_SPOOL_INT_H
+#define FM_SPOOL_INT_H
 
 #include "spool.h"
 

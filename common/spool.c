@@ -80,7 +80,7 @@ open_dir_and_lock(struct spool *s)
 		pid[n > 0 ? n : 0] = '\0';
 		pid[strcspn(pid, "\n")] = '\0';
 		log_error("spool_locked",
-			  "dir=%s holder_pid=%s reason=\"another ingestd uses this spool\"", s->dir,
+			  "dir=%s holder_pid=%s reason=\"another process uses this spool\"", s->dir,
 			  pid[0] ? pid : "unknown");
 		return -1;
 	}

@@ -1,10 +1,10 @@
-/* spool.h — ingestd's durable local buffer: an append-only log of records in
- * segment files under one directory, so an MQTT message is on disk before its
- * QoS 1 acknowledgement; a writer thread reads it back into PostgreSQL and
+/* spool.h — a durable local buffer (ingestd's spool, alertd's journal): an
+ * append-only log of records in segment files under one directory, so an MQTT
+ * message is on disk before its QoS 1 acknowledgement; a writer thread reads it back into PostgreSQL and
  * releases what committed. One appender thread and one reader thread may use a
  * spool at once; it never talks to the broker or the database itself. */
-#ifndef INGESTD_SPOOL_H
-#define INGESTD_SPOOL_H
+#ifndef FM_SPOOL_H
+#define FM_SPOOL_H
 
 #include <stddef.h>
 #include <stdint.h>
