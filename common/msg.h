@@ -1,9 +1,10 @@
 /* msg.h — the JSON payloads of architecture.md: strict decoders for what
  * devices send (telemetry, event, status) into fixed-size structs, with a
- * named reason for every rejection, and encoders for what daemons publish.
- * msg_decode.c and msg_encode.c are the only users of the JSON library and no
- * JSON tree ever leaves them; msg_reason.c holds the names and defaults. Pure: no I/O, no clock (now_ms comes in the limits),
- * no state kept between calls; safe to call from several threads. */
+ * named reason for every rejection, the decoders of what people and daemons
+ * send each other (commands, work-order requests and states), and encoders
+ * for what daemons publish. The msg_*.c files are the only users of the JSON
+ * library and no JSON tree ever leaves them. Pure: no I/O, no clock (now_ms
+ * comes in the limits), no state kept between calls; thread-safe. */
 #ifndef FM_MSG_H
 #define FM_MSG_H
 
@@ -17,6 +18,11 @@
 #define MSG_DETAIL_STRING_MAX 256 /* bytes of UTF-8 in one detail string */
 #define MSG_DETAIL_JSON_MAX 4096  /* canonical detail text with its NUL */
 #define MSG_LIMIT_OFF (-1LL)      /* disables a time check in struct msg_limits */
+#define MSG_NOTE_MAX 256          /* bytes of UTF-8 in a person's note */
+#define MSG_KEY_MAX 128           /* idempotency keys: [A-Za-z0-9_:.-]{1,128} */
+#define MSG_TITLE_MAX 512         /* bytes of UTF-8 in a work-order title */
+#define MSG_WO_STATE_MAX 32       /* work-order states: [a-z_]{1,32} */
+#define MSG_SHELVE_MAX_S 604800   /* longest shelve: 7 days */
 
 /* Why a payload was rejected. msg_reason_name() gives the stable snake_case
  * name used as the quarantine reason and the stats counter name; never
@@ -73,6 +79,53 @@ enum msg_reason {
 	MSG_ERR_DETAIL_VALUE,           /* null, array or object: detail is flat */
 	MSG_ERR_DETAIL_STRING_TOO_LONG, /* a string over MSG_DETAIL_STRING_MAX bytes */
 	MSG_ERR_DETAIL_TOO_LARGE,       /* canonical text over MSG_DETAIL_JSON_MAX - 1 bytes */
+	/* work-order request; _type: wrong JSON type, _value: outside the
+	 * field's pattern, range or enum (see wo_request.schema.json) */
+	MSG_ERR_TS_MISSING, /* where ts is required (wo_request) */
+	MSG_ERR_IDEMPOTENCY_KEY_MISSING,
+	MSG_ERR_IDEMPOTENCY_KEY_TYPE,
+	MSG_ERR_IDEMPOTENCY_KEY_VALUE,
+	MSG_ERR_SOURCE_MISSING,
+	MSG_ERR_SOURCE_TYPE,
+	MSG_ERR_SOURCE_VALUE,
+	MSG_ERR_SITE_MISSING, /* where "site" is required (wo_request) */
+	MSG_ERR_SITE_VALUE,   /* not an identifier (only reachable without a topic site) */
+	MSG_ERR_DEVICE_TYPE,  /* where "device" is data, not identity: neither string nor null */
+	MSG_ERR_DEVICE_VALUE,
+	MSG_ERR_KIND_MISSING,
+	MSG_ERR_KIND_TYPE,
+	MSG_ERR_KIND_VALUE,
+	MSG_ERR_PRIORITY_MISSING,
+	MSG_ERR_PRIORITY_TYPE,
+	MSG_ERR_PRIORITY_VALUE,
+	MSG_ERR_SKILL_TYPE,
+	MSG_ERR_SKILL_VALUE,
+	MSG_ERR_ASSIGNEE_TYPE,
+	MSG_ERR_ASSIGNEE_VALUE,
+	MSG_ERR_TITLE_MISSING,
+	MSG_ERR_TITLE_TYPE,
+	MSG_ERR_TITLE_VALUE, /* empty or over MSG_TITLE_MAX bytes */
+	MSG_ERR_ALARM_ID_MISSING,
+	MSG_ERR_ALARM_ID_TYPE,
+	MSG_ERR_ALARM_ID_VALUE,
+	MSG_ERR_PLAN_ID_TYPE,
+	MSG_ERR_PLAN_ID_VALUE,
+	MSG_ERR_DUE_AT_TYPE,
+	MSG_ERR_DUE_AT_NEGATIVE,
+	MSG_ERR_SLA_START_MISSING,
+	MSG_ERR_SLA_START_TYPE,
+	MSG_ERR_SLA_START_NEGATIVE,
+	/* ops command */
+	MSG_ERR_VERB_UNKNOWN, /* the topic's verb is not one msg_decode_command knows */
+	MSG_ERR_NOTE_TYPE,
+	MSG_ERR_NOTE_TOO_LONG, /* over MSG_NOTE_MAX bytes */
+	MSG_ERR_DURATION_MISSING,
+	MSG_ERR_DURATION_TYPE,
+	MSG_ERR_DURATION_RANGE, /* outside 1..MSG_SHELVE_MAX_S */
+	/* work-order state (wo_brief) */
+	MSG_ERR_WO_ID_MISSING,
+	MSG_ERR_WO_ID_TYPE,
+	MSG_ERR_WO_ID_VALUE,
 	MSG_REASON_COUNT
 };
 
@@ -167,7 +220,8 @@ msg_status_state_name(enum msg_status_state s);
  * (buf is then "" if cap > 0). Every real reads back as the same double: one
  * precision per message, the fewest digits its most demanding real needs. */
 
-enum msg_alarm_state { MSG_ALARM_ACTIVE, MSG_ALARM_CLEARED };
+/* CLOSED: the final alarm-log entry of a closed alarm. */
+enum msg_alarm_state { MSG_ALARM_ACTIVE, MSG_ALARM_CLEARED, MSG_ALARM_CLOSED };
 
 enum msg_alarm_transition {
 	MSG_TR_RAISED,
@@ -177,13 +231,18 @@ enum msg_alarm_transition {
 	MSG_TR_REMINDED,
 	MSG_TR_SHELVED,
 	MSG_TR_CLOSED,
+	MSG_TR_UNSHELVED,
+	MSG_TR_FLAPPING,
+	MSG_TR_SUPPRESSED,
+	MSG_TR_UNSUPPRESSED,
 	MSG_TR_COUNT
 };
 
 /* An alarm as published on fm/v1/{site}/alarm/{id} and alarm-log. Strings are
  * borrowed for the call; the NULL-able ones are written as JSON null.
- * alarm_id, site, device, acked_by and wo_id are identifiers
- * ([A-Za-z0-9_-]{1,64}, as in topics); rule and message are free text. */
+ * alarm_id, site, device, acked_by, wo_id, suppressed_by and actor are
+ * identifiers ([A-Za-z0-9_-]{1,64}, as in topics); rule, message and note
+ * are free text. Times are UTC ms. */
 struct msg_alarm {
 	const char *alarm_id; /* required */
 	const char *site;     /* required */
@@ -200,8 +259,17 @@ struct msg_alarm {
 	int has_value;
 	const char *message; /* NULL -> null */
 	enum msg_alarm_transition transition;
-	int escalation_level; /* >= 0 */
-	const char *wo_id;    /* NULL -> null */
+	int escalation_level;  /* >= 0 */
+	const char *wo_id;     /* NULL -> null */
+	long long acked_at_ms; /* >= 0, written only if has_acked_at, else null */
+	int has_acked_at;
+	long long shelved_until_ms; /* >= 0, written only if has_shelved_until, else null */
+	int has_shelved_until;
+	const char *suppressed_by; /* the alarm that suppresses this one; NULL -> null */
+	int expected;              /* expected by maintenance: a boolean, always written */
+	const char *actor;         /* who caused this transition; NULL -> null */
+	const char *note;          /* at most MSG_NOTE_MAX bytes; NULL -> null */
+	long long ts_ms;           /* >= 0: when this transition happened */
 };
 
 /* One stats counter: name (borrowed) and value. */
@@ -210,9 +278,10 @@ struct msg_counter {
 	long long value;
 };
 
-/* Field order as in architecture.md. -1 also for a missing required string,
- * an invalid identifier, an empty rule, severity outside 1..4, a negative
- * escalation_level or a non-finite value. */
+/* Field order as in architecture.md, then acked_at, shelved_until,
+ * suppressed_by, expected, actor, note, ts. -1 also for a missing required
+ * string, an invalid identifier, an empty rule, severity outside 1..4, a
+ * negative escalation_level or time, a non-finite value or a long note. */
 int
 msg_encode_alarm(const struct msg_alarm *a, char *buf, size_t cap);
 
@@ -244,5 +313,138 @@ msg_alarm_state_name(enum msg_alarm_state s);
 
 const char *
 msg_transition_name(enum msg_alarm_transition t);
+
+/* ---- Operations payloads (alertd, schedd, dispatchd, people) ---------- */
+
+enum msg_notify_kind {
+	MSG_NOTIFY_ALARM,
+	MSG_NOTIFY_REMINDER,
+	MSG_NOTIFY_ESCALATION,
+	MSG_NOTIFY_REJECTED, /* a command refused: verb and reason say which and why */
+	MSG_NOTIFY_ACCEPTED, /* a command carried out: verb says which */
+	MSG_NOTIFY_INFO,
+	MSG_NOTIFY_COUNT
+};
+
+/* A notification on fm/v1/{site}/notify/{person}. Strings are borrowed for
+ * the call; NULL is written as null. site, person, alarm_id, device and verb
+ * are identifiers; rule (non-empty), message and reason are free text. */
+struct msg_notification {
+	long long ts_ms; /* >= 0 */
+	const char *site;
+	const char *person;
+	enum msg_notify_kind kind;
+	const char *alarm_id;
+	const char *device;
+	const char *rule;
+	int severity;         /* 1..4; 0 -> null */
+	int escalation_level; /* >= 0, written only if has_escalation_level, else null */
+	int has_escalation_level;
+	const char *message;
+	const char *verb;   /* required for rejected and accepted */
+	const char *reason; /* required for rejected */
+};
+
+/* {"ts","site","person","kind","alarm_id","device","rule","severity",
+ * "escalation_level","message","verb","reason"}, every field present. */
+int
+msg_encode_notification(const struct msg_notification *n, char *buf, size_t cap);
+
+const char *
+msg_notify_kind_name(enum msg_notify_kind k);
+
+enum msg_wo_source { MSG_WO_SRC_ALERTD, MSG_WO_SRC_SCHEDD, MSG_WO_SRC_OPS, MSG_WO_SRC_COUNT };
+
+enum msg_wo_kind {
+	MSG_WO_EQUIPMENT_FAULT,
+	MSG_WO_FACILITY_REPAIR,
+	MSG_WO_EMERGENCY,
+	MSG_WO_PREVENTIVE,
+	MSG_WO_INSPECTION,
+	MSG_WO_REPAIR_REQUEST,
+	MSG_WO_COMPLAINT,
+	MSG_WO_KIND_COUNT
+};
+
+enum msg_wo_priority { MSG_WO_PRIO_EMERGENCY, MSG_WO_PRIO_ORDINARY, MSG_WO_PRIO_COUNT };
+
+/* A work-order request on fm/v1/{site}/wo-request, decoded by dispatchd and
+ * encoded by alertd, schedd and fmctl. Identifier fields that may be null
+ * are "" for null (an identifier is never empty). */
+struct msg_wo_request {
+	char idempotency_key[MSG_KEY_MAX + 1]; /* a retried request carries the same key */
+	long long ts_ms;
+	enum msg_wo_source source;
+	char site[MSG_ID_MAX + 1];
+	char device[MSG_ID_MAX + 1];
+	enum msg_wo_kind kind;
+	enum msg_wo_priority priority;
+	char skill[MSG_ID_MAX + 1];
+	char assignee[MSG_ID_MAX + 1];
+	char title[MSG_TITLE_MAX + 1]; /* 1..MSG_TITLE_MAX bytes of UTF-8 */
+	char alarm_id[MSG_ID_MAX + 1];
+	char plan_id[MSG_ID_MAX + 1];
+	long long due_at_ms; /* valid if has_due_at */
+	int has_due_at;
+	long long sla_start_ms; /* when the SLA clocks start */
+};
+
+/* As the other decoders; expect_site is the topic's site. ts is required
+ * and checked against the limits' clock; due_at and sla_start only for
+ * sign. A nullable field may also be absent. */
+enum msg_reason
+msg_decode_wo_request(const char *buf, size_t len, const struct msg_limits *lim,
+		      const char *expect_site, struct msg_wo_request *out);
+
+/* Every field written, null where absent; -1 when the result would not
+ * decode (checked by decoding it). */
+int
+msg_encode_wo_request(const struct msg_wo_request *r, char *buf, size_t cap);
+
+const char *
+msg_wo_source_name(enum msg_wo_source s);
+
+const char *
+msg_wo_kind_name(enum msg_wo_kind k);
+
+const char *
+msg_wo_priority_name(enum msg_wo_priority p);
+
+enum msg_verb { MSG_VERB_ACK, MSG_VERB_SHELVE };
+
+/* A person's command on fm/v1/{site}/ops/{person}/{verb}. Who sent it is the
+ * topic's {person} (bound by the broker's ACL), never a payload field. */
+struct msg_command {
+	enum msg_verb verb;
+	char alarm_id[MSG_ID_MAX + 1];
+	char note[MSG_NOTE_MAX + 1]; /* "" if absent */
+	int has_note;
+	int duration_s; /* shelve: 1..MSG_SHELVE_MAX_S; ack: 0 */
+	long long ts_ms;
+	int has_ts;
+};
+
+/* verb: the topic's verb, "ack" or "shelve" (else MSG_ERR_VERB_UNKNOWN,
+ * checked first). ack: {alarm_id, note?, ts?}; shelve adds the required
+ * duration_s. Any other field is unknown_field. */
+enum msg_reason
+msg_decode_command(const char *buf, size_t len, const struct msg_limits *lim, const char *verb,
+		   struct msg_command *out);
+
+/* What alertd needs of the retained work order on fm/v1/{site}/wo/{wo_id}.
+ * Lenient: fields other than these three are ignored, since the work-order
+ * payload is dispatchd's and will grow. */
+struct msg_wo_brief {
+	char wo_id[MSG_ID_MAX + 1];
+	char device[MSG_ID_MAX + 1];      /* "" if absent or null */
+	char state[MSG_WO_STATE_MAX + 1]; /* [a-z_]{1,32} */
+};
+
+/* An empty payload (the closed tombstone) is MSG_ERR_EMPTY: callers handle
+ * len 0 before calling. Bad JSON, duplicate keys and wrong types or values
+ * of wo_id, device and state are rejected. */
+enum msg_reason
+msg_decode_wo_brief(const char *buf, size_t len, const struct msg_limits *lim,
+		    struct msg_wo_brief *out);
 
 #endif

@@ -34,6 +34,15 @@ tu_mono_ms(void)
 	return clock_ms(CLOCK_MONOTONIC);
 }
 
+long long
+tu_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
 int
 tu_is_leap_year(int year)
 {

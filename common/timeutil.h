@@ -97,6 +97,9 @@ tu_now_ms(void);
 /* Milliseconds on CLOCK_MONOTONIC: timeouts and intervals only. */
 long long
 tu_mono_ms(void);
+/* Microseconds on CLOCK_MONOTONIC: latency measurements. */
+long long
+tu_mono_us(void);
 
 /* Civil-calendar helpers. Days are counted from 1970-01-01 (day 0). */
 int

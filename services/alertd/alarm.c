@@ -238,9 +238,9 @@ alarm_next_due(const struct alarm *a, const struct alarm_policy *p)
 const char *
 alarm_transition_name(enum alarm_transition t)
 {
-	static const char *const names[] = {"raised",    "acked",    "cleared",
-					    "escalated", "reminded", "shelved",
-					    "unshelved", "closed",   "flapping"};
+	static const char *const names[] = {"raised",   "acked",      "cleared",     "escalated",
+					    "reminded", "shelved",    "unshelved",   "closed",
+					    "flapping", "suppressed", "unsuppressed"};
 
 	return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "unknown";
 }

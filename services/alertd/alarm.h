@@ -29,8 +29,8 @@ enum alarm_event {
 	ALARM_EV_TICK,     /* time passed: reminders, escalation, shelving expiry */
 };
 
-/* The first eight are the transitions of the alarm payload and of
- * alarm_events.transition; flapping is reported to people only. */
+/* The names of the alarm payload's "transition" and of
+ * alarm_events.transition (alarm_transition_name). */
 enum alarm_transition {
 	ALARM_T_RAISED,
 	ALARM_T_ACKED,
@@ -41,6 +41,10 @@ enum alarm_transition {
 	ALARM_T_UNSHELVED,
 	ALARM_T_CLOSED,
 	ALARM_T_FLAPPING,
+	/* Set by alertd's engine, never by alarm_apply: an upstream cause or
+	 * work under way now explains the alarm, or no longer does. */
+	ALARM_T_SUPPRESSED,
+	ALARM_T_UNSUPPRESSED,
 };
 
 enum alarm_rc {
@@ -118,7 +122,7 @@ int
 alarm_shelved(const struct alarm *a, long long now_ms);
 
 /* The payload's names: "raised", "acked" ... "closed", and "unshelved",
- * "flapping"; the state as "active", "cleared" or "closed"; the refusals as
+ * "flapping", "suppressed", "unsuppressed"; the state as "active", "cleared" or "closed"; the refusals as
  * "no_alarm", "already_acked", "shelve_range", "not_shelved" ("ok", "noop"). */
 const char *
 alarm_transition_name(enum alarm_transition t);

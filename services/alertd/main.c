@@ -1,15 +1,157 @@
-/* alertd — only its configuration check exists so far: the daemon itself is
- * built by issue #4. It refuses to run rather than pretend to work. */
+/* alertd — evaluates alarm rules on the live MQTT stream, owns the alarm
+ * lifecycle, notifies along the duty roster and escalates. main.c is wiring:
+ * configuration from PostgreSQL, the engine behind one lock, the journal and
+ * its writer (store), the MQTT handler (intake, out), restore and recovery at
+ * start, and the periodic work (time, stats, reconnects, SIGHUP reload). */
+#include "alertd/conf_db.h"
+#include "alertd/engine.h"
+#include "alertd/intake.h"
+#include "alertd/main_int.h"
+#include "alertd/out.h"
+#include "alertd/store.h"
+#include "alertd/who.h"
 #include "daemon.h"
+#include "db.h"
+#include "latency.h"
+#include "log.h"
+#include "mqtt.h"
+#include "timeutil.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static enum mq_verdict
+on_message(void *ctx, const struct mq_msg *m)
+{
+	struct alertd *g = ctx;
+	long long t0 = tu_mono_us(), now = tu_now_ms();
+	struct intake_reply reply;
+
+	pthread_mutex_lock(&g->lock);
+	g->lim.now_ms = now;
+	intake_message(&g->in, g->eng, &g->lim, m->topic, m->payload, m->len, now, &reply);
+	if (reply.wanted)
+		out_reply(&g->out, &reply, now);
+	latency_add(&g->eval, tu_mono_us() - t0);
+	pthread_mutex_unlock(&g->lock);
+	return MQ_OK;
+}
+
+static void
+restore_one(void *ctx, const struct alarm_rec *rec)
+{
+	struct alertd *g = ctx;
+
+	if (engine_restore(g->eng, rec) < 0)
+		log_warn("restore_skipped",
+			 "alarm_id=%s device=%s rule=%s reason=\"no longer configured\"",
+			 rec->alarm_id, rec->device, rec->rule);
+}
+
+static void
+recover_one(void *ctx, const char *device, const char *event, int active, long long ts_ms,
+	    long long seq)
+{
+	struct alertd *g = ctx;
+	const struct reg_device *d = reg_device_find(&g->conf->reg, device);
+
+	(void)seq;
+	if (d) /* raised at the event's time: reminders and escalation catch up */
+		engine_event(g->eng, d->site, device, event, active, ts_ms, ts_ms);
+}
+
+/* Discrete events that reached ingestd while alertd was down (the broker's
+ * queue brings the rest; the engine drops the older of a pair). */
+static void
+recover_events(struct alertd *g)
+{
+	long long alive = alert_store_alive_at(g->store), now = tu_now_ms();
+	long long since = alive - ALERTD_RECOVER_OVERLAP_MS;
+
+	if (alive <= 0)
+		return; /* first start: no history of ours to resume from */
+	if (since < now - ALERTD_RECOVER_MAX_MS)
+		since = now - ALERTD_RECOVER_MAX_MS;
+	if (alert_store_missed_events(g->store, since, now, recover_one, g) < 0)
+		log_warn("recovery_failed", "since_ms=%lld", since);
+	else
+		log_info("recovered", "since_ms=%lld", since);
+}
+
+static int
+start_mqtt(struct alertd *g)
+{
+	static const char *const filters[] = {
+		"fm/v1/+/dev/+/telemetry", "fm/v1/+/dev/+/event",
+		"fm/v1/+/dev/+/status",    "fm/v1/+/wo/+",
+		"fm/v1/+/ops/+/ack",       "fm/v1/+/ops/+/shelve",
+	};
+	const struct fm_mqtt_conf *mc = &g->d.cfg.mqtt;
+	struct mq_opts o = {
+		.url = mc->url,
+		.client_id = g->client_id,
+		.username = mc->username[0] ? mc->username : NULL,
+		.password = mc->password[0] ? mc->password : NULL,
+		.ca_file = mc->ca_file[0] ? mc->ca_file : NULL,
+		.keepalive_s = mc->keepalive_s,
+		.session_expiry_s = mc->session_expiry_s,
+		.max_inflight = mc->max_inflight,
+		.connect_timeout_ms = mc->connect_timeout_ms,
+		.publish_timeout_ms = mc->publish_timeout_ms,
+	};
+
+	daemon_client_id(&g->d, g->client_id, sizeof g->client_id);
+	g->mq = mq_new(&o, on_message, g);
+	if (!g->mq)
+		return -1;
+	g->out.mq = g->mq;
+	for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
+		mq_subscribe(g->mq, filters[i], 1);
+	return mq_connect_retry(g->mq, -1, (volatile int *)&daemon_stop);
+}
+
+static int
+run(struct alertd *g)
+{
+	long long next_stats = tu_mono_ms() + g->d.self->stats_interval_ms;
+	int was_connected = 1;
+
+	while (!daemon_stop) {
+		struct timespec pause = {0, ALERTD_TICK_MS * 1000000L};
+		int connected;
+
+		nanosleep(&pause, NULL);
+		pthread_mutex_lock(&g->lock);
+		engine_tick(g->eng, tu_now_ms());
+		connected = mq_connected(g->mq);
+		if (connected && !was_connected) /* what was published meanwhile may be lost */
+			engine_republish(g->eng, out_republish, &g->out);
+		pthread_mutex_unlock(&g->lock);
+		was_connected = connected;
+		if (daemon_reload) {
+			daemon_reload = 0;
+			alertd_reload(g);
+		}
+		if (daemon_dump_stats) {
+			daemon_dump_stats = 0;
+			alertd_stats(g, 1);
+		}
+		if (tu_mono_ms() >= next_stats) {
+			next_stats += g->d.self->stats_interval_ms;
+			alertd_stats(g, 0);
+		}
+	}
+	return 0;
+}
 
 int
 main(int argc, char **argv)
 {
-	struct daemon d;
+	static struct alertd g;
+	int rc = 1;
 
-	switch (daemon_start(&d, "alertd",
+	switch (daemon_start(&g.d, "alertd",
 			     "alertd — evaluates alarm rules on the live stream, owns the alarm "
 			     "lifecycle and escalation",
 			     argc, argv)) {
@@ -20,6 +162,23 @@ main(int argc, char **argv)
 	case DAEMON_RUN:
 		break;
 	}
-	fprintf(stderr, "alertd: not built yet (issue #4); only -n and -h work\n");
-	return 2;
+	pthread_mutex_init(&g.lock, NULL);
+	latency_init(&g.eval);
+	if (alertd_load(&g) < 0 || alertd_open_store(&g) < 0)
+		goto out;
+	if (alert_store_restore(g.store, restore_one, &g) < 0)
+		goto out;
+	recover_events(&g);
+	if (alert_store_start(g.store) < 0 || start_mqtt(&g) < 0)
+		goto out;
+	pthread_mutex_lock(&g.lock);
+	engine_republish(g.eng, out_republish, &g.out);
+	pthread_mutex_unlock(&g.lock);
+	log_info("started", "instance=%s devices=%zu rules=%zu", g.d.self->instance,
+		 g.conf->reg.n_devices, g.conf->rules.n_rules);
+	rc = run(&g);
+out:
+	alertd_shutdown(&g);
+	log_info("stopped", "rc=%d", rc);
+	return rc;
 }

@@ -15,6 +15,8 @@ int
 cmd_load(struct daemon *d, int argc, char **argv);
 int
 cmd_check(struct daemon *d, int argc, char **argv);
+int
+cmd_probe(struct daemon *d, int argc, char **argv);
 
 /* Strict number parsing for command options: the whole of s must be a
  * number within [min, max]. Return 0, or -1 after printing

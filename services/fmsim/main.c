@@ -20,6 +20,7 @@ struct command {
 static const struct command commands[] = {
 	{"load", cmd_load, "publish telemetry for N devices; record what was acknowledged", 1},
 	{"check", cmd_check, "compare an oracle file with the readings in PostgreSQL", 1},
+	{"probe", cmd_probe, "time telemetry -> alarm-log through alertd (latency)", 1},
 	{NULL, NULL, NULL, 0},
 };
 

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "it_servers.h"
+
 static struct db *db;
 
 static long long
@@ -42,16 +44,6 @@ scalar(const char *sql, int nparams, const char *const *params)
 	snprintf(buf, sizeof buf, "%s", v ? v : "(null)");
 	db_res_free(r);
 	return buf;
-}
-
-static void
-servers(const char *verb)
-{
-	char cmd[256];
-
-	snprintf(cmd, sizeof cmd, "tests/it/servers.sh %s >/dev/null 2>&1", verb);
-	if (system(cmd) != 0)
-		fail_msg("%s failed", cmd);
 }
 
 static int
@@ -326,7 +318,7 @@ test_reconnect_after_restart(void **state)
 	if (!getenv("FM_IT_DIR"))
 		skip();
 	assert_int_equal(db_prepare(db, "inc", "SELECT $1::int + 1", 1), DB_OK);
-	servers("restart-pg");
+	it_servers("restart-pg");
 	assert_int_equal(db_exec_prepared(db, "inc", 1, p, NULL), DB_RETRY);
 	assert_false(db_connected(db));
 	assert_int_equal(db_exec_prepared(db, "inc", 1, p, NULL), DB_RETRY);
@@ -338,7 +330,7 @@ test_reconnect_after_restart(void **state)
 	assert_string_equal(scalar("SELECT count(*) FROM pg_prepared_statements", 0, NULL), "3");
 
 	/* With the server down, waiting is bounded by total_ms and by stop. */
-	servers("stop-pg");
+	it_servers("stop-pg");
 	assert_int_equal(db_exec_prepared(db, "inc", 1, p, NULL), DB_RETRY);
 	t0 = mono_ms();
 	assert_int_equal(db_connect_retry(db, 700, 200, NULL), DB_RETRY);
@@ -346,7 +338,7 @@ test_reconnect_after_restart(void **state)
 	t0 = mono_ms();
 	assert_int_equal(db_connect_retry(db, -1, 200, &stop), DB_RETRY);
 	assert_in_range(mono_ms() - t0, 0, 2000);
-	servers("start-pg");
+	it_servers("start-pg");
 	assert_int_equal(db_connect_retry(db, 30000, 1000, NULL), DB_OK);
 	assert_int_equal(db_exec_prepared(db, "inc", 1, p, &r), DB_OK);
 	assert_string_equal(db_res_get(r, 0, 0), "42");

@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "it_servers.h"
+
 struct inbox {
 	pthread_mutex_t mu;
 	int count;
@@ -114,15 +116,6 @@ test_client(const char *id, struct inbox *in, int expiry_s)
 }
 
 static void
-servers(const char *action)
-{
-	char cmd[256];
-
-	snprintf(cmd, sizeof cmd, "tests/it/servers.sh %s", action);
-	assert_int_equal(system(cmd), 0);
-}
-
-static void
 publish_range(struct mq *pub, const char *topic, int from, int to)
 {
 	char payload[32];
@@ -184,11 +177,11 @@ reconnects_across_broker_restart(void **state)
 	publish_range(pub, "fm/v1/it/restart", 0, 10);
 	assert_int_equal(wait_count(&in, 10, 5000), 10);
 
-	servers("stop-broker");
+	it_servers("stop-broker");
 	/* While the broker is down a publish fails at once or times out: never
 	 * reported as delivered. */
 	assert_int_equal(mq_publish(pub, "fm/v1/it/restart", payload, 5, 1, 0), -1);
-	servers("start-broker");
+	it_servers("start-broker");
 	for (int i = 0; i < 200 && !(mq_connected(sub) && mq_connected(pub)); i++)
 		usleep(100000);
 	assert_true(mq_connected(sub));
@@ -230,8 +223,8 @@ offline_session_queue_survives_broker_kill9(void **state)
 	publish_range(pub, "fm/v1/it/durable", 0, 200); /* every one acknowledged */
 	mq_free(pub);
 
-	servers("kill-broker");
-	servers("start-broker");
+	it_servers("kill-broker");
+	it_servers("start-broker");
 
 	inbox_init(&in);
 	sub = test_client("it-durable-sub", &in, 3600);

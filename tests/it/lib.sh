@@ -43,25 +43,34 @@ it_setup_db() {
 	"$FM_BIN/fmctl" apply "${1:-config/}" >/dev/null
 }
 
-# start_ingestd INSTANCE [VAR=VALUE...]: runs ingestd as the broker user
-# ingestd with its spool under the test's directory; sets INGESTD_PID.
-start_ingestd() {
-	local inst=$1; shift
-	: >>"$IT_TMP/ingestd-$inst.log"
+# start_daemon NAME INSTANCE CONF [VAR=VALUE...]: runs daemon NAME as its
+# broker user, with its spool/journal under the test's directory, logging to
+# $IT_TMP/NAME-INSTANCE.log; waits for its "started" line; sets DAEMON_PID.
+start_daemon() {
+	local name=$1 inst=$2 conf=$3; shift 3
+	local log="$IT_TMP/$name-$inst.log" pass="FM_MQTT_PASS_$name"
+	: >>"$log"
 	local before
-	before=$(grep -c 'event=started' "$IT_TMP/ingestd-$inst.log" || true)
+	before=$(grep -c 'event=started' "$log" || true)
 	env FM_INSTANCE="$inst" FM_SPOOL_DIR="$IT_TMP/spool" \
-		FM_MQTT_USERNAME=ingestd FM_MQTT_PASSWORD="$FM_MQTT_PASS_ingestd" "$@" \
-		"$FM_BIN/ingestd" -c "${INGESTD_CONF:-config/fm.yaml}" >>"$IT_TMP/ingestd-$inst.log" 2>&1 &
-	INGESTD_PID=$!
-	IT_PIDS+=("$INGESTD_PID")
+		FM_MQTT_USERNAME="$name" FM_MQTT_PASSWORD="${!pass}" "$@" \
+		"$FM_BIN/$name" -c "$conf" >>"$log" 2>&1 &
+	DAEMON_PID=$!
+	IT_PIDS+=("$DAEMON_PID")
 	# ready when subscribed: the started line is logged after mq_connect
-	local n=200
-	while [ $n -gt 0 ] && [ "$(grep -c 'event=started' "$IT_TMP/ingestd-$inst.log" || true)" -le "$before" ]; do
-		kill -0 "$INGESTD_PID" 2>/dev/null || { cat "$IT_TMP/ingestd-$inst.log" >&2; fail "ingestd $inst exited"; }
+	local n=300
+	while [ $n -gt 0 ] && [ "$(grep -c 'event=started' "$log" || true)" -le "$before" ]; do
+		kill -0 "$DAEMON_PID" 2>/dev/null || { cat "$log" >&2; fail "$name $inst exited"; }
 		sleep 0.1; n=$((n - 1))
 	done
-	[ $n -gt 0 ] || fail "ingestd $inst did not start"
+	[ $n -gt 0 ] || fail "$name $inst did not start"
+}
+
+# start_ingestd INSTANCE [VAR=VALUE...]: sets INGESTD_PID.
+start_ingestd() {
+	local inst=$1; shift
+	start_daemon ingestd "$inst" "${INGESTD_CONF:-config/fm.yaml}" "$@"
+	INGESTD_PID=$DAEMON_PID
 }
 
 # pub TOPIC PAYLOAD [mosquitto_pub options]: QoS 1 as the full-access test user.

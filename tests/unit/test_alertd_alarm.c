@@ -183,12 +183,12 @@ test_next_due(void **state)
 static void
 test_names(void **state)
 {
-	static const char *const want[] = {"raised",    "acked",    "cleared",
-					   "escalated", "reminded", "shelved",
-					   "unshelved", "closed",   "flapping"};
+	static const char *const want[] = {"raised",   "acked",      "cleared",     "escalated",
+					   "reminded", "shelved",    "unshelved",   "closed",
+					   "flapping", "suppressed", "unsuppressed"};
 
 	(void)state;
-	for (int t = ALARM_T_RAISED; t <= ALARM_T_FLAPPING; t++)
+	for (int t = ALARM_T_RAISED; t <= ALARM_T_UNSUPPRESSED; t++)
 		assert_string_equal(alarm_transition_name(t), want[t]);
 	assert_string_equal(alarm_state_name(ALARM_ACTIVE_ACKED), "active");
 	assert_string_equal(alarm_state_name(ALARM_CLEARED_UNACKED), "cleared");

@@ -32,6 +32,7 @@ sample_alarm(void)
 		.message = "\xe5\x87\xba\xe5\x8f\xa3\xe5\x8e\x8b\xe5\x8a\x9b\xe4\xbd\x8e 95.2 kPa "
 			   "\"B1\"",
 		.transition = MSG_TR_RAISED,
+		.ts_ms = 1763891234123LL,
 	};
 	return a;
 }
@@ -53,7 +54,9 @@ test_alarm_exact(void **state)
 		"\"acked\":false,\"acked_by\":null,\"raised_at\":1763891234123,"
 		"\"cleared_at\":null,\"value\":95.2,\"message\":\"\xe5\x87\xba\xe5\x8f\xa3"
 		"\xe5\x8e\x8b\xe5\x8a\x9b\xe4\xbd\x8e 95.2 kPa \\\"B1\\\"\","
-		"\"transition\":\"raised\",\"escalation_level\":0,\"wo_id\":null}");
+		"\"transition\":\"raised\",\"escalation_level\":0,\"wo_id\":null,"
+		"\"acked_at\":null,\"shelved_until\":null,\"suppressed_by\":null,"
+		"\"expected\":false,\"actor\":null,\"note\":null,\"ts\":1763891234123}");
 
 	a.state = MSG_ALARM_CLEARED;
 	a.acked = 1;
@@ -65,6 +68,15 @@ test_alarm_exact(void **state)
 	a.transition = MSG_TR_CLOSED;
 	a.escalation_level = 2;
 	a.wo_id = "WO-778";
+	a.has_acked_at = 1;
+	a.acked_at_ms = 1763891250000LL;
+	a.has_shelved_until = 1;
+	a.shelved_until_ms = 0;
+	a.suppressed_by = "A-20251123-0000";
+	a.expected = 1;
+	a.actor = "duty-li";
+	a.note = "\xe5\x9c\xa8\xe8\xb7\xaf\xe4\xb8\x8a";
+	a.ts_ms = 1763891299001LL;
 	assert_true(msg_encode_alarm(&a, buf, sizeof(buf)) > 0);
 	assert_string_equal(
 		buf,
@@ -72,7 +84,16 @@ test_alarm_exact(void **state)
 		"\"rule\":\"pump_outlet_pressure_low\",\"severity\":2,\"state\":\"cleared\","
 		"\"acked\":true,\"acked_by\":\"duty-li\",\"raised_at\":1763891234123,"
 		"\"cleared_at\":1763891299000,\"value\":100.0,\"message\":null,"
-		"\"transition\":\"closed\",\"escalation_level\":2,\"wo_id\":\"WO-778\"}");
+		"\"transition\":\"closed\",\"escalation_level\":2,\"wo_id\":\"WO-778\","
+		"\"acked_at\":1763891250000,\"shelved_until\":0,"
+		"\"suppressed_by\":\"A-20251123-0000\",\"expected\":true,\"actor\":\"duty-li\","
+		"\"note\":\"\xe5\x9c\xa8\xe8\xb7\xaf\xe4\xb8\x8a\",\"ts\":1763891299001}");
+
+	a.state = MSG_ALARM_CLOSED;
+	a.transition = MSG_TR_UNSUPPRESSED;
+	assert_true(msg_encode_alarm(&a, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "\"state\":\"closed\","));
+	assert_non_null(strstr(buf, "\"transition\":\"unsuppressed\","));
 
 	a.has_value = 0;
 	assert_true(msg_encode_alarm(&a, buf, sizeof(buf)) > 0);
@@ -125,6 +146,54 @@ test_alarm_rejects(void **state)
 	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
 	a = sample_alarm();
 	a.message = "bad \xff utf-8";
+	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
+}
+
+/* The fields alertd's lifecycle added: identifiers, signs, the note's size. */
+static void
+test_alarm_rejects_lifecycle(void **state)
+{
+	char buf[1024], note[MSG_NOTE_MAX + 2];
+	struct msg_alarm a;
+	(void)state;
+
+	a = sample_alarm();
+	a.state = (enum msg_alarm_state)(MSG_ALARM_CLOSED + 1);
+	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
+	a = sample_alarm();
+	a.suppressed_by = "A 1";
+	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
+	a = sample_alarm();
+	a.actor = "";
+	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
+	a = sample_alarm();
+	a.ts_ms = -1;
+	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
+	a = sample_alarm();
+	a.raised_at_ms = -1;
+	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
+	a = sample_alarm();
+	a.has_cleared_at = 1;
+	a.cleared_at_ms = -1;
+	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
+	a = sample_alarm();
+	a.has_acked_at = 1;
+	a.acked_at_ms = -1;
+	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
+	a = sample_alarm();
+	a.has_shelved_until = 1;
+	a.shelved_until_ms = -1;
+	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
+	a = sample_alarm();
+	a.note = "bad \xc0\xaf utf-8";
+	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
+	memset(note, 'n', sizeof(note) - 1);
+	note[MSG_NOTE_MAX] = '\0';
+	a = sample_alarm();
+	a.note = note;
+	assert_true(msg_encode_alarm(&a, buf, sizeof(buf)) > 0);
+	note[MSG_NOTE_MAX] = 'n';
+	note[MSG_NOTE_MAX + 1] = '\0';
 	assert_int_equal(msg_encode_alarm(&a, buf, sizeof(buf)), -1);
 }
 
@@ -373,8 +442,17 @@ test_names(void **state)
 	assert_string_equal(msg_transition_name(MSG_TR_RAISED), "raised");
 	assert_string_equal(msg_transition_name(MSG_TR_REMINDED), "reminded");
 	assert_string_equal(msg_transition_name(MSG_TR_CLOSED), "closed");
+	assert_string_equal(msg_transition_name(MSG_TR_UNSHELVED), "unshelved");
+	assert_string_equal(msg_transition_name(MSG_TR_FLAPPING), "flapping");
+	assert_string_equal(msg_transition_name(MSG_TR_SUPPRESSED), "suppressed");
+	assert_string_equal(msg_transition_name(MSG_TR_UNSUPPRESSED), "unsuppressed");
+	for (int t = 0; t < MSG_TR_COUNT; t++)
+		assert_string_not_equal(msg_transition_name((enum msg_alarm_transition)t),
+					"unknown");
 	assert_string_equal(msg_transition_name(MSG_TR_COUNT), "unknown");
 	assert_string_equal(msg_alarm_state_name(MSG_ALARM_CLEARED), "cleared");
+	assert_string_equal(msg_alarm_state_name(MSG_ALARM_CLOSED), "closed");
+	assert_string_equal(msg_alarm_state_name((enum msg_alarm_state)3), "unknown");
 	assert_string_equal(msg_event_state_name(MSG_EVENT_ACTIVE), "active");
 	assert_string_equal(msg_status_state_name(MSG_STATUS_OFFLINE), "offline");
 }
@@ -385,6 +463,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_alarm_exact),
 		cmocka_unit_test(test_alarm_rejects),
+		cmocka_unit_test(test_alarm_rejects_lifecycle),
 		cmocka_unit_test(test_buffer_too_small),
 		cmocka_unit_test(test_telemetry_exact_and_shortest),
 		cmocka_unit_test(test_telemetry_round_trip),

@@ -1,0 +1,91 @@
+/* engine_int.h — the structures behind struct engine, shared by its files:
+ * engine.c (building, inputs, time), engine_alarm.c (what a verdict or a
+ * command does to an alarm: records, notifications, suppression) and
+ * engine_ops.c (commands, work orders, restore, stats). Nothing outside the
+ * engine includes it. */
+#ifndef FM_ALERTD_ENGINE_INT_H
+#define FM_ALERTD_ENGINE_INT_H
+
+#include "alertd/engine.h"
+#include "alertd/rule_index.h"
+#include "alertd/rules.h"
+
+/* The alarm side of a slot, allocated the first time its rule raises and kept
+ * afterwards: flapping counts changes across alarms, and a shelving outlives
+ * the alarm it was set on. */
+struct slot_alarm {
+	struct alarm a;
+	char alarm_id[ALARM_ID_SIZE];
+	char message[RCF_MESSAGE_SIZE];
+	char suppressed_by[ALARM_ID_SIZE]; /* the upstream cause, or "" */
+	int expected;                      /* work under way on the device explains it */
+	int wo_requested;                  /* this alarm's work-order request went out */
+};
+
+/* One rule on one device. */
+struct slot {
+	const struct rcf_rule *base; /* the rule (as indexed) */
+	const struct rcf_rule *r;    /* its effective version for the device */
+	struct rule_state st;
+	long long last_event_ts; /* event rules: the newest event taken */
+	struct slot_alarm *o;    /* NULL until the rule first raises */
+};
+
+struct dev {
+	const struct reg_device *d;
+	struct slot *slots; /* the rules of its asset type, in rule_index_type order */
+	int n_slots;
+	int *up, n_up;     /* devices that supply it, directly or not */
+	int *down, n_down; /* devices it supplies, directly or not */
+	int working;       /* work orders under way on it */
+};
+
+/* A work order seen on fm/v1/+/wo/#, so its end can be matched to its device. */
+struct wo_seen {
+	char wo_id[REG_ID_SIZE];
+	int dev; /* index into devs, -1 when unknown */
+	int working;
+};
+
+struct engine {
+	const struct reg *reg;
+	const struct rcf_set *rules;
+	const struct who *who;
+	struct engine_sink sink;
+	struct rule_index ix;
+	struct dev *devs;
+	size_t n_devs;
+	struct wo_seen *wos;
+	size_t n_wos, cap_wos;
+	struct engine_stats st;
+};
+
+/* engine.c */
+struct dev *
+engine_dev(struct engine *e, const char *device);
+
+/* engine_alarm.c: what a rule's verdict does to the slot's alarm. */
+void
+engine_verdict(struct engine *e, struct dev *d, struct slot *s, const struct rule_result *res,
+	       long long now_ms);
+/* Reminders, escalation and shelving expiry of the slot's alarm. */
+void
+engine_alarm_tick(struct engine *e, struct dev *d, struct slot *s, long long now_ms);
+/* Applies an alarm event and publishes what it did (commands use it). */
+enum alarm_rc
+engine_alarm_apply(struct engine *e, struct dev *d, struct slot *s, const struct alarm_input *in,
+		   const char *note, long long now_ms);
+/* The current record of a slot's alarm with transition t. */
+void
+engine_rec(const struct engine *e, const struct dev *d, const struct slot *s,
+	   enum alarm_transition t, long long now_ms, struct alarm_rec *rec);
+/* Work under way on d started (on 1) or ended (on 0). */
+void
+engine_expected(struct engine *e, struct dev *d, int on, long long now_ms);
+
+int
+engine_alarm_open(const struct slot *s);
+int
+engine_alarm_active(const struct slot *s);
+
+#endif

@@ -1,0 +1,25 @@
+/* it_servers.h — what the C integration tests share: acting on the servers
+ * tests/it/run.sh started (tests/it/servers.sh {stop,start,...}-{pg,broker}). */
+#ifndef TEST_IT_SERVERS_H
+#define TEST_IT_SERVERS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+/* Runs tests/it/servers.sh VERB; a failure fails the test. */
+static inline void
+it_servers(const char *verb)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof cmd, "tests/it/servers.sh %s >/dev/null 2>&1", verb);
+	if (system(cmd) != 0)
+		fail_msg("%s failed", cmd);
+}
+
+#endif
