@@ -10,6 +10,33 @@ var="$root/var"
 servers="$root/deploy/local-servers.sh"
 fmctl="$root/build/bin/fmctl"
 
+# run_daemon NAME: starts build/bin/NAME as its broker user unless running;
+# pid in var/NAME.pid, log in var/NAME.log; waits for its started line.
+run_daemon() {
+	local name=$1 pass="FM_MQTT_PASS_$1"
+	if [ -f "$var/$name.pid" ] && kill -0 "$(cat "$var/$name.pid")" 2>/dev/null; then
+		return 0
+	fi
+	FM_SPOOL_DIR="$var/spool" FM_INSTANCE=demo FM_MQTT_USERNAME="$name" \
+		FM_MQTT_PASSWORD="${!pass}" "$root/build/bin/$name" >>"$var/$name.log" 2>&1 &
+	echo $! >"$var/$name.pid"
+	for _ in $(seq 1 100); do
+		grep -q 'event=started' "$var/$name.log" && break
+		sleep 0.1
+	done
+}
+
+# stop_daemon NAME: SIGTERM, then SIGKILL after 10 s.
+stop_daemon() {
+	local pid
+	[ -f "$var/$1.pid" ] || return 0
+	pid=$(cat "$var/$1.pid")
+	kill -TERM "$pid" 2>/dev/null || true
+	for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$pid" 2>/dev/null || true
+	rm -f "$var/$1.pid"
+}
+
 case ${1:-start} in
 start)
 	"$servers" start "$var"
@@ -17,40 +44,33 @@ start)
 	"$fmctl" migrate
 	"$fmctl" check config/
 	"$fmctl" apply config/
-	if ! { [ -f "$var/ingestd.pid" ] && kill -0 "$(cat "$var/ingestd.pid")" 2>/dev/null; }; then
-		FM_SPOOL_DIR="$var/spool" FM_INSTANCE=demo FM_MQTT_USERNAME=ingestd \
-			FM_MQTT_PASSWORD="$FM_MQTT_PASS_ingestd" "$root/build/bin/ingestd" \
-			>>"$var/ingestd.log" 2>&1 &
-		echo $! >"$var/ingestd.pid"
-		for _ in $(seq 1 100); do
-			grep -q 'event=started' "$var/ingestd.log" && break
-			sleep 0.1
-		done
-	fi
+	run_daemon ingestd
+	run_daemon alertd
 	cat <<-EOF
 
 	Demo servers are running (data under var/):
 	  Mosquitto   $FM_MQTT_URL   (users and passwords: var/broker/passwords.sh)
 	  PostgreSQL  $FM_DB_CONNINFO
 	  ingestd     pid $(cat "$var/ingestd.pid"), log var/ingestd.log
+	  alertd      pid $(cat "$var/alertd.pid"), log var/alertd.log
 	Try:
 	  . var/env.sh
 	  mosquitto_pub -h 127.0.0.1 -p \$BROKER_PORT -u fmsim -P "\$FM_MQTT_PASS_fmsim" -q 1 \\
 	    -t fm/v1/demo/dev/pump-1/telemetry -m '{"seq":1,"metrics":{"outlet_pressure_kpa":312.5,"running":true}}'
 	  psql -c 'select * from readings order by ts desc limit 5' -c 'select * from device_status'
 	  mosquitto_sub -h 127.0.0.1 -p \$BROKER_PORT -u fmctl -P "\$FM_MQTT_PASS_fmctl" -t 'fm/v1/_sys/#' -C 1 -v
-	alertd, schedd and dispatchd are not built yet (issues #4-#7).
+	An alarm: watch the duty post, then trap someone in elevator 1A:
+	  mosquitto_sub -h 127.0.0.1 -p \$BROKER_PORT -u fmctl -P "\$FM_MQTT_PASS_fmctl" -t 'fm/v1/demo/alarm-log' -v &
+	  mosquitto_pub -h 127.0.0.1 -p \$BROKER_PORT -u fmsim -P "\$FM_MQTT_PASS_fmsim" -q 1 \\
+	    -t fm/v1/demo/dev/elev-1a/event -m '{"seq":1,"event":"entrapment","state":"active"}'
+	  psql -c 'select alarm_id, rule_id, severity, state from alarms'
+	schedd and dispatchd are not built yet (issues #5-#7).
 	Stop everything with:  make demo-stop
 	EOF
 	;;
 stop)
-	if [ -f "$var/ingestd.pid" ]; then
-		pid=$(cat "$var/ingestd.pid")
-		kill -TERM "$pid" 2>/dev/null || true
-		for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$pid" 2>/dev/null || true
-		rm -f "$var/ingestd.pid"
-	fi
+	stop_daemon alertd
+	stop_daemon ingestd
 	if [ -f "$var/env.sh" ]; then "$servers" stop "$var"; echo "demo stopped (data kept in var/; rm -rf var to start afresh)"; else echo "demo not running"; fi
 	;;
 *)

@@ -12,4 +12,6 @@ for b in build/tests/bench/bench_*; do
 done
 echo "== ingest (tests/bench/ingest.sh: broker ceiling vs ingestd into PostgreSQL)"
 tests/bench/ingest.sh || status=1
+echo "== alertd (tests/bench/alertd.sh: telemetry -> alarm latency, idle and under ingest)"
+tests/bench/alertd.sh || status=1
 exit $status

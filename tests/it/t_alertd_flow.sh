@@ -74,6 +74,14 @@ pub "fm/v1/demo/ops/duty-li/shelve" '{"alarm_id":'
 wait_grep "$W" 5 '^fm/v1/demo/notify/duty-li ' '"kind":"rejected"' '"reason":"bad_json"' >/dev/null ||
 	fail "malformed JSON was not refused"
 ok "forbidden, unknown alarm, spoofed person and malformed commands refused with a reply"
+pub "fm/v1/demo/ops/sup-sun/shelve" "{\"alarm_id\":\"$B\",\"duration_s\":600,\"note\":\"rescue on site\"}"
+shelved=$(wait_grep "$W" 5 '^fm/v1/demo/alarm-log ' "\"alarm_id\":\"$B\"" '"transition":"shelved"') ||
+	fail "shelving not applied"
+check "shelved by" sup-sun "$(field actor "$shelved")"
+pub "fm/v1/demo/ops/sup-sun/shelve" "{\"alarm_id\":\"$B\",\"duration_s\":604800}"
+wait_grep "$W" 5 '^fm/v1/demo/notify/sup-sun ' '"kind":"rejected"' '"reason":"shelve_range"' >/dev/null ||
+	fail "shelving past the rule's shelve_max was not refused"
+ok "shelved for 10 min by sup-sun; a week refused (shelve_max)"
 
 # --- mains lost suppresses the pump alarm it causes
 telemetry dr-main 1 '{"mains_present":false}'
@@ -97,5 +105,20 @@ check "stored suppression" "$M" "$(sql "select suppressed_by from alarms where a
 wait_sql "select string_agg(transition, ',' order by id) from alarm_events where alarm_id = '$A'" raised,acked 10 ||
 	fail "alarm_events of $A"
 ok "alarms and alarm_events hold every transition with its actor"
+# SIGUSR1 publishes them now (and prints them); the retained copy is the latest
+kill -USR1 "$ALERTD_PID"
+for _ in $(seq 1 50); do
+	stats=$(mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -u "$FM_MQTT_USERNAME" -P "$FM_MQTT_PASSWORD" \
+		-V mqttv5 -t fm/v1/_sys/alertd/a1 -C 1 -W 2 || true)
+	printf '%s' "$stats" | grep -q '"commands_rejected_forbidden":' && break
+	sleep 0.2
+done
+grep -q 'alertd stats transitions=' "$IT_TMP/alertd-a1.log" || fail "SIGUSR1 printed no stats"
+for counter in transitions notifications escalations wo_requests suppressed commands_ok \
+	commands_rejected_forbidden commands_rejected_unknown_alarm rejected_unknown_field eval_p99_us; do
+	printf '%s' "$stats" | grep -q "\"$counter\":" || fail "stats lack $counter: $stats"
+done
+check "rejected commands counted (forbidden)" 1 "$(field commands_rejected_forbidden "$stats")"
+ok "stats retained on fm/v1/_sys/alertd/a1"
 kill -0 "$ALERTD_PID" || fail "alertd died"
 echo "t_alertd_flow: all passed"

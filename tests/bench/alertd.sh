@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# alertd.sh — the alarm benchmark of `make bench`: telemetry publish ->
+# alarm-log entry received, as the duty post sees it (fmsim probe: a
+# threshold crossed on one of 10,000 registered devices, raised then
+# cleared), at idle and while ingest runs at half its ceiling measured here
+# (ingestd writing PostgreSQL, alertd evaluating the same stream); alertd's
+# CPU and peak RSS. Figures only: it never fails on a number.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+BIN=${FM_BIN:-$root/build/bin}
+DIR=$(mktemp -d /tmp/fm-bench-alertd.XXXXXX)
+servers=$root/deploy/local-servers.sh
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+	"$servers" stop "$DIR" >/dev/null 2>&1 || true
+	rm -rf "$DIR"
+}
+trap cleanup EXIT
+
+export FM_BROKER_PROFILE=${FM_BROKER_PROFILE:-throughput}
+"$servers" start "$DIR" >/dev/null
+. "$DIR/env.sh"
+DEVICES=${BENCH_ALERT_DEVICES:-10000}
+ROUNDS=${BENCH_ALERT_ROUNDS:-400}
+"$BIN/fmctl" migrate >/dev/null
+# the demo community plus one rule the probe crosses: meter_power "probe" > 0.5
+mkdir -p "$DIR/conf"
+cp config/*.yaml "$DIR/conf/"
+python3 - "$DIR/conf/rules.yaml" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+rule = """  - id: bench_probe
+    name: bench probe
+    asset_types: [meter_power]
+    kind: threshold
+    metric: probe
+    op: above
+    raise: 0.5
+    severity: 4
+    message: "{device} probe {value}"
+    notify: [duty_engineer]
+"""
+i = s.find("\noverrides:")
+s = s + rule if i < 0 else s[:i + 1] + rule + s[i + 1:]
+open(p, "w").write(s)
+PY
+"$BIN/fmctl" apply "$DIR/conf" >/dev/null
+"$BIN/fmsim" load --devices "$DEVICES" --register "$DIR/load-config" >/dev/null
+"$BIN/fmctl" apply "$DIR/load-config" >/dev/null
+
+start() { # daemon instance
+	env FM_INSTANCE="$2" FM_SPOOL_DIR="$DIR/spool" FM_MQTT_USERNAME="$1" \
+		FM_MQTT_PASSWORD="$(eval echo "\$FM_MQTT_PASS_$1")" "$BIN/$1" >"$DIR/$1-$2.log" 2>&1 &
+	PIDS+=("$!")
+	until grep -q 'event=started' "$DIR/$1-$2.log"; do sleep 0.1; done
+}
+start alertd b1
+ALERTD=${PIDS[-1]}
+export FM_MQTT_USERNAME=fmsim FM_MQTT_PASSWORD=$FM_MQTT_PASS_fmsim
+probe() { "$BIN/fmsim" probe --site load --device ld000000 --count "$ROUNDS" --interval-ms 10 || true; }
+field() { grep -o " $1=[0-9.]*" | head -1 | cut -d= -f2 || true; }
+ticks() { awk '{print $14 + $15}' "/proc/$ALERTD/stat"; }
+
+echo "devices: $DEVICES; rounds per case: $ROUNDS (raise, clear, ...)"
+printf '%-34s %s\n' "idle" "$(probe)"
+
+start ingestd b1
+"$BIN/fmsim" load --devices "$DEVICES" --metrics 1 --count 100000 --max --connections 4 \
+	--prefix ld 2>/dev/null | grep ' sent=' >"$DIR/ceiling.out" || true
+ceiling=$(field msg_per_s <"$DIR/ceiling.out")
+rate=$(printf '%.0f' "$(echo "$ceiling / 2" | bc -l)")
+echo "ingest ceiling with ingestd and alertd subscribed: ${ceiling%.*} msg/s; load at half: $rate msg/s"
+"$BIN/fmsim" load --devices "$DEVICES" --metrics 1 --count $((rate * 40)) --rate "$rate" \
+	--connections 2 --prefix ld >"$DIR/half.out" 2>&1 &
+LOAD=$!
+PIDS+=("$LOAD")
+sleep 3
+t0=$(ticks) s0=$(date +%s.%N)
+printf '%-34s %s\n' "ingest at $rate msg/s" "$(probe)"
+t1=$(ticks) s1=$(date +%s.%N)
+wait "$LOAD" 2>/dev/null || true
+cpu=$(echo "($t1 - $t0) / $(getconf CLK_TCK) / ($s1 - $s0) * 100" | bc -l)
+printf 'alertd: cpu %.0f%% under that load, peak RSS %.1f MiB\n' "$cpu" \
+	"$(echo "$(awk '/VmHWM/{print $2}' "/proc/$ALERTD/status") / 1024" | bc -l)"
+kill -USR1 "$ALERTD"
+sleep 0.3
+grep -E 'stats (readings_evaluated|eval_p50_us|eval_p99_us|eval_max_us)=' "$DIR/alertd-b1.log" | tail -4 | sed 's/^/  /'
