@@ -201,6 +201,7 @@ connect_once(struct mq *m, int clean_start)
 		mq_set_error(m, rc, "connect");
 		return -1;
 	}
+	mq_set_nodelay(m->url);
 	pthread_mutex_lock(&m->mu);
 	m->connected = 1;
 	m->need_resub = 1;

@@ -69,4 +69,9 @@ void
 mq_on_published(void *ctx, int token, int packet_type, MQTTProperties *props,
 		enum MQTTReasonCodes reason);
 
+/* mqtt_nodelay.c: TCP_NODELAY on this process's sockets to the url's port
+ * (after each connect). */
+void
+mq_set_nodelay(const char *url);
+
 #endif

@@ -16,6 +16,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@ struct probe {
 	const char *want;                   /* "transition":"raised" or "cleared" */
 	int got;
 	long long t_got_us;
+	long long alarm_ts_ms, got_wall_ms; /* the transition's time (alertd's clock), receipt */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
@@ -43,8 +45,12 @@ on_log(void *ctx, const struct mq_msg *m)
 
 	pthread_mutex_lock(&p->mu);
 	if (!p->got && p->want && contains(m, p->device_key) && contains(m, p->want)) {
+		const char *ts = memmem(m->payload, m->len, "\"ts\":", 5);
+
 		p->got = 1;
 		p->t_got_us = now;
+		p->got_wall_ms = tu_now_ms();
+		p->alarm_ts_ms = ts ? atoll(ts + 5) : 0;
 		pthread_cond_signal(&p->cv);
 	}
 	pthread_mutex_unlock(&p->mu);
@@ -60,7 +66,7 @@ struct probe_opts {
 static int
 parse(int argc, char **argv, struct probe_opts *o)
 {
-	*o = (struct probe_opts){"load", "ld000000", "probe", 200, 50, 5000, 1, 0};
+	*o = (struct probe_opts){"load", "ld000001", "probe", 200, 50, 5000, 1, 0};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int bad = 0;
@@ -103,13 +109,19 @@ parse(int argc, char **argv, struct probe_opts *o)
 
 /* One round: publish, wait for the transition. Returns the latency in µs,
  * or -1 when it did not come. */
+/* The two legs of a round in ms, on the wall clock (one machine): the device's
+ * publish to alertd's transition, and that to the duty post's receipt. */
+struct legs {
+	struct latency in, out;
+};
+
 static long long
 round_trip(struct mq *mq, struct probe *p, const struct probe_opts *o, long long seq, int raise,
-	   const char *topic)
+	   const char *topic, struct legs *legs)
 {
 	char payload[256];
 	int len;
-	long long t0, deadline;
+	long long t0, deadline, sent_ms = tu_now_ms();
 	struct timespec ts;
 
 	len = snprintf(payload, sizeof payload,
@@ -134,6 +146,10 @@ round_trip(struct mq *mq, struct probe *p, const struct probe_opts *o, long long
 		pthread_cond_timedwait(&p->cv, &p->mu, &ts);
 	}
 	p->want = NULL;
+	if (p->got && p->alarm_ts_ms > 0) {
+		latency_add(&legs->in, (p->alarm_ts_ms - sent_ms) * 1000);
+		latency_add(&legs->out, (p->got_wall_ms - p->alarm_ts_ms) * 1000);
+	}
 	pthread_mutex_unlock(&p->mu);
 	return p->got ? p->t_got_us - t0 : -1;
 }
@@ -147,6 +163,7 @@ cmd_probe(struct daemon *d, int argc, char **argv)
 	struct mq_opts mo = {0};
 	struct mq *mq;
 	struct latency lat;
+	static struct legs legs;
 	pthread_condattr_t ca;
 	char topic[TOPIC_MAX_LEN + 1], log_topic[TOPIC_MAX_LEN + 1], client_id[64];
 	long long lost = 0;
@@ -179,21 +196,32 @@ cmd_probe(struct daemon *d, int argc, char **argv)
 		return FMSIM_UNAVAILABLE;
 	}
 	latency_init(&lat);
+	latency_init(&legs.in);
+	latency_init(&legs.out);
 	for (long long i = 1, base = tu_now_ms() * 1000; i <= o.count; i++) {
-		long long us = round_trip(mq, &p, &o, base + i, i % 2 == 1, topic);
+		long long us = round_trip(mq, &p, &o, base + i, i % 2 == 1, topic, &legs);
 		struct timespec pause = {o.interval_ms / 1000, (o.interval_ms % 1000) * 1000000};
 
 		if (us < 0)
 			lost++;
 		else
 			latency_add(&lat, us);
+		if (lost >= 5 && lat.n == 0) {
+			fprintf(stderr,
+				"fmsim probe: no alarm-log entry for %s after %lld rounds: is "
+				"alertd running, with a rule on --metric?\n",
+				o.device, lost);
+			break;
+		}
 		nanosleep(&pause, NULL);
 	}
 	mq_disconnect(mq);
 	mq_free(mq);
-	printf("probe: rounds=%lld lost=%lld p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f\n",
+	printf("probe: rounds=%lld lost=%lld p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f "
+	       "in_p99_ms=%.0f out_p99_ms=%.0f\n",
 	       o.count, lost, latency_quantile(&lat, 0.5) / 1000.0,
 	       latency_quantile(&lat, 0.99) / 1000.0, latency_quantile(&lat, 0.999) / 1000.0,
-	       lat.max_us / 1000.0);
+	       lat.max_us / 1000.0, latency_quantile(&legs.in, 0.99) / 1000.0,
+	       latency_quantile(&legs.out, 0.99) / 1000.0);
 	return lost ? FMSIM_FINDING : FMSIM_OK;
 }

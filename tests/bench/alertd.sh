@@ -60,7 +60,7 @@ start() { # daemon instance
 start alertd b1
 ALERTD=${PIDS[-1]}
 export FM_MQTT_USERNAME=fmsim FM_MQTT_PASSWORD=$FM_MQTT_PASS_fmsim
-probe() { "$BIN/fmsim" probe --site load --device ld000000 --count "$ROUNDS" --interval-ms 10 || true; }
+probe() { "$BIN/fmsim" probe --site load --device ld000001 --count "$ROUNDS" --interval-ms 10 || true; }
 field() { grep -o " $1=[0-9.]*" | head -1 | cut -d= -f2 || true; }
 ticks() { awk '{print $14 + $15}' "/proc/$ALERTD/stat"; }
 
