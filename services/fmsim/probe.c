@@ -202,10 +202,13 @@ cmd_probe(struct daemon *d, int argc, char **argv)
 		long long us = round_trip(mq, &p, &o, base + i, i % 2 == 1, topic, &legs);
 		struct timespec pause = {o.interval_ms / 1000, (o.interval_ms % 1000) * 1000000};
 
-		if (us < 0)
-			lost++;
-		else
+		if (us >= 0)
 			latency_add(&lat, us);
+		else if (++lost <= 3)
+			fprintf(stderr,
+				"fmsim probe: round %lld (%s) got no alarm-log entry within %lld "
+				"ms\n",
+				i, i % 2 == 1 ? "raise" : "clear", o.timeout_ms);
 		if (lost >= 5 && lat.n == 0) {
 			fprintf(stderr,
 				"fmsim probe: no alarm-log entry for %s after %lld rounds: is "
