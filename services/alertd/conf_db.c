@@ -5,6 +5,7 @@
  * row this build cannot take fails the load rather than being cut or
  * guessed, so a bad configuration never half-replaces a good one. */
 #include "alertd/conf_db_int.h"
+#include "alertd/devtab.h"
 #include "log.h"
 
 #include <errno.h>
@@ -211,20 +212,23 @@ cdb_row(struct cdb *c, const char *what, const struct db_res *r, size_t row, int
 /* ---- the load ------------------------------------------------------------------ */
 
 int
-conf_db_load(struct db *db, struct reg *reg, struct rcf_set *rules, char *err, size_t errcap)
+conf_db_load(struct db *db, struct reg *reg, struct devtab *devs, struct rcf_set *rules, char *err,
+	     size_t errcap)
 {
 	struct cdb c = {db, err, errcap};
 	int rc = -1;
 
 	memset(reg, 0, sizeof *reg);
 	memset(rules, 0, sizeof *rules);
+	if (devs)
+		memset(devs, 0, sizeof *devs);
 	err[0] = '\0';
 	if (db_connect(db) != DB_OK)
 		return cdb_fail(&c, "cannot connect: %s", db_error(db));
 	if (db_begin(db) != DB_OK)
 		return cdb_fail(&c, "begin: %s", db_error(db));
-	if (cdb_query(&c, "snapshot", SNAPSHOT, NULL) == 0 && cdb_load_reg(&c, reg) == 0 &&
-	    cdb_load_rules(&c, rules) == 0)
+	if (cdb_query(&c, "snapshot", SNAPSHOT, NULL) == 0 && cdb_load_reg(&c, reg, !devs) == 0 &&
+	    (!devs || cdb_load_devtab(&c, devs) == 0) && cdb_load_rules(&c, rules) == 0)
 		rc = db_commit(db) == DB_OK ? 0 : cdb_fail(&c, "commit: %s", db_error(db));
 	if (rc == 0)
 		return 0;
@@ -232,5 +236,7 @@ conf_db_load(struct db *db, struct reg *reg, struct rcf_set *rules, char *err, s
 	db_rollback(db);
 	reg_free(reg);
 	rcf_free(rules);
+	if (devs)
+		devtab_free(devs);
 	return -1;
 }

@@ -77,13 +77,19 @@ cdb_row(struct cdb *c, const char *what, const struct db_res *r, size_t row, int
 int
 cdb_parse_list(const char *text, size_t max, struct cfg_strlist *out);
 
-/* The registry's tables into reg (zeroed by the caller). 0 or -1; reg is
- * reg_free'able either way. */
+/* The registry's tables into reg (zeroed by the caller); devices and their
+ * feeds only when with_devices (alertd keeps them in a devtab instead). 0
+ * or -1; reg is reg_free'able either way. */
 int
-cdb_load_reg(struct cdb *c, struct reg *reg);
+cdb_load_reg(struct cdb *c, struct reg *reg, int with_devices);
 /* The rules table into set (zeroed by the caller). 0 or -1; set is
  * rcf_free'able either way. */
 int
 cdb_load_rules(struct cdb *c, struct rcf_set *set);
+
+/* conf_db_devtab.c: the devices and feeds into t (zeroed by the caller). */
+struct devtab;
+int
+cdb_load_devtab(struct cdb *c, struct devtab *t);
 
 #endif

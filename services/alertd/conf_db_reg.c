@@ -264,16 +264,16 @@ check_roster(struct cdb *c, const struct reg *reg)
 }
 
 int
-cdb_load_reg(struct cdb *c, struct reg *reg)
+cdb_load_reg(struct cdb *c, struct reg *reg, int with_devices)
 {
 	if (load_indexed(c, &sites, (void **)&reg->sites, &reg->n_sites, &reg->ix_sites) < 0 ||
 	    load_indexed(c, &areas, (void **)&reg->areas, &reg->n_areas, &reg->ix_areas) < 0 ||
 	    load_indexed(c, &buildings, (void **)&reg->buildings, &reg->n_buildings,
 			 &reg->ix_buildings) < 0 ||
 	    load_indexed(c, &skills, (void **)&reg->skills, &reg->n_skills, &reg->ix_skills) < 0 ||
-	    load_indexed(c, &devices, (void **)&reg->devices, &reg->n_devices, &reg->ix_devices) <
-		    0 ||
-	    load_link(c, &feeds, &reg->ix_devices) < 0 ||
+	    (with_devices && (load_indexed(c, &devices, (void **)&reg->devices, &reg->n_devices,
+					   &reg->ix_devices) < 0 ||
+			      load_link(c, &feeds, &reg->ix_devices) < 0)) ||
 	    load_indexed(c, &people, (void **)&reg->people, &reg->n_people, &reg->ix_people) < 0 ||
 	    load_link(c, &roles, &reg->ix_people) < 0 ||
 	    load_link(c, &person_skills, &reg->ix_people) < 0 ||

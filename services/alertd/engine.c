@@ -10,26 +10,62 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int
+by_id_cmp(const void *a, const void *b, void *tab)
+{
+	const struct devtab *t = tab;
+
+	return strcmp(t->v[*(const int *)a].id, t->v[*(const int *)b].id);
+}
+
 struct dev *
 engine_dev(struct engine *e, const char *device)
 {
-	const struct reg_device *rd = reg_device_find(e->reg, device);
+	size_t lo = 0, hi = e->n_devs;
 
-	return rd ? &e->devs[rd - e->reg->devices] : NULL;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(device, e->devtab->v[e->by_id[mid]].id);
+
+		if (c == 0)
+			return &e->devs[e->by_id[mid]];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+const char *
+engine_device_site(const struct engine *e, const char *device)
+{
+	struct dev *d = engine_dev((struct engine *)e, device);
+
+	return d ? d->d->site : NULL;
+}
+
+static int
+feeds(const struct devtab_dev *u, const char *id)
+{
+	for (int f = 0; f < u->n_feeds; f++)
+		if (strcmp(u->feeds[f], id) == 0)
+			return 1;
+	return 0;
 }
 
 /* Marks in seen[] every device that feeds device i, directly or not. */
 static void
 mark_up(const struct engine *e, int i, unsigned char *seen, int depth)
 {
-	const struct reg_device *d = e->devs[i].d;
+	const struct devtab_dev *d = e->devs[i].d;
 
 	if (depth > (int)e->n_devs)
 		return; /* the registry refuses cycles; this only bounds the walk */
 	for (size_t j = 0; j < e->n_devs; j++) {
-		const struct reg_device *u = e->devs[j].d;
+		const struct devtab_dev *u = e->devs[j].d;
 
-		if (!seen[j] && cfg_strlist_find(&u->feeds, d->id) >= 0) {
+		if (!seen[j] && feeds(u, d->id)) {
 			seen[j] = 1;
 			mark_up(e, (int)j, seen, depth + 1);
 		}
@@ -46,8 +82,8 @@ build_graph(struct engine *e)
 	int *fed = xcalloc(e->n_devs, sizeof *fed);
 
 	for (size_t i = 0; i < e->n_devs; i++)
-		for (size_t f = 0; f < e->devs[i].d->feeds.n; f++) {
-			struct dev *t = engine_dev(e, e->devs[i].d->feeds.v[f]);
+		for (int f = 0; f < e->devs[i].d->n_feeds; f++) {
+			struct dev *t = engine_dev(e, e->devs[i].d->feeds[f]);
 
 			if (t)
 				fed[t - e->devs] = 1;
@@ -76,35 +112,53 @@ build_graph(struct engine *e)
 	free(fed);
 }
 
+static void
+slot_init(struct slot *s, const struct rcf_rule *base, const struct rcf_rule *r, long long now_ms)
+{
+	struct rule_state st;
+
+	s->base = base;
+	s->r = r;
+	s->last_event_ts = -1;
+	rule_state_init(&st, now_ms);
+	if (r->kind == RCF_RATE) {
+		s->rate = xmalloc(sizeof *s->rate);
+		*s->rate = st;
+	} else {
+		slot_state_put(s, &st);
+	}
+}
+
 struct engine *
-engine_new(const struct reg *reg, const struct rcf_set *rules, const struct who *w,
-	   const struct engine_sink *sink, long long now_ms)
+engine_new(const struct devtab *devs, const struct reg *reg, const struct rcf_set *rules,
+	   const struct who *w, const struct engine_sink *sink, long long now_ms)
 {
 	struct engine *e = xcalloc(1, sizeof *e);
 
+	e->devtab = devs;
 	e->reg = reg;
 	e->rules = rules;
 	e->who = w;
 	e->sink = *sink;
 	rule_index_build(&e->ix, rules);
-	e->n_devs = reg->n_devices;
+	e->n_devs = devs->n;
 	e->devs = xcalloc(e->n_devs, sizeof *e->devs);
+	e->by_id = xcalloc(e->n_devs, sizeof *e->by_id);
 	for (size_t i = 0; i < e->n_devs; i++) {
 		struct dev *d = &e->devs[i];
 		size_t n;
 		const struct rcf_rule *const *rs;
 
-		d->d = &reg->devices[i];
+		e->by_id[i] = (int)i;
+		d->d = &devs->v[i];
 		rs = rule_index_type(&e->ix, d->d->type, &n);
 		d->slots = xcalloc(n, sizeof *d->slots);
 		d->n_slots = (int)n;
-		for (size_t k = 0; k < n; k++) {
-			d->slots[k].base = rs[k];
-			d->slots[k].r = rcf_effective(rules, rs[k], d->d->id);
-			rule_state_init(&d->slots[k].st, now_ms);
-			d->slots[k].last_event_ts = -1;
-		}
+		for (size_t k = 0; k < n; k++)
+			slot_init(&d->slots[k], rs[k], rcf_effective(rules, rs[k], d->d->id),
+				  now_ms);
 	}
+	qsort_r(e->by_id, e->n_devs, sizeof *e->by_id, by_id_cmp, (void *)devs);
 	build_graph(e);
 	return e;
 }
@@ -115,13 +169,16 @@ engine_free(struct engine *e)
 	if (!e)
 		return;
 	for (size_t i = 0; i < e->n_devs; i++) {
-		for (int k = 0; k < e->devs[i].n_slots; k++)
+		for (int k = 0; k < e->devs[i].n_slots; k++) {
 			free(e->devs[i].slots[k].o);
+			free(e->devs[i].slots[k].rate);
+		}
 		free(e->devs[i].slots);
 		free(e->devs[i].up);
 		free(e->devs[i].down);
 	}
 	free(e->devs);
+	free(e->by_id);
 	free(e->wos);
 	rule_index_free(&e->ix);
 	free(e);
@@ -141,9 +198,16 @@ feed(struct engine *e, struct dev *d, const struct rcf_rule *base, const struct 
      long long now_ms)
 {
 	struct slot *s = slot_of(d, base);
+	struct rule_state scratch, *st;
 	struct rule_result res;
+	enum rule_verdict v;
 
-	if (s && rule_eval(s->r, &s->st, in, now_ms, &res) != RULE_NONE)
+	if (!s)
+		return;
+	st = slot_state(s, &scratch);
+	v = rule_eval(s->r, st, in, now_ms, &res);
+	slot_state_put(s, st);
+	if (v != RULE_NONE)
 		engine_verdict(e, d, s, &res, now_ms);
 }
 
@@ -246,9 +310,12 @@ engine_tick(struct engine *e, long long now_ms)
 
 		for (int k = 0; k < d->n_slots; k++) {
 			struct slot *s = &d->slots[k];
+			struct rule_state scratch, *st = slot_state(s, &scratch);
 			struct rule_result res;
+			enum rule_verdict v = rule_tick(s->r, st, now_ms, &res);
 
-			if (rule_tick(s->r, &s->st, now_ms, &res) != RULE_NONE)
+			slot_state_put(s, st);
+			if (v != RULE_NONE)
 				engine_verdict(e, d, s, &res, now_ms);
 			if (s->o)
 				engine_alarm_tick(e, d, s, now_ms);

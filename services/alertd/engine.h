@@ -9,6 +9,7 @@
 #define FM_ALERTD_ENGINE_H
 
 #include "alertd/alarm_rec.h"
+#include "alertd/devtab.h"
 #include "registry.h"
 #include "rules_conf.h"
 
@@ -64,12 +65,16 @@ struct engine_stats {
 
 struct engine;
 
-/* Builds the engine for a registry and a rule set (both must outlive it) and
- * the roster resolver w. Every (device, rule) starts fresh at now_ms.
- * Returns NULL on out-of-memory (logged). */
+/* Builds the engine for the devices devs, the people of reg, a rule set (all
+ * must outlive it) and the roster resolver w. Every (device, rule) starts
+ * fresh at now_ms. Returns NULL on out-of-memory (logged). */
 struct engine *
-engine_new(const struct reg *reg, const struct rcf_set *rules, const struct who *w,
-	   const struct engine_sink *sink, long long now_ms);
+engine_new(const struct devtab *devs, const struct reg *reg, const struct rcf_set *rules,
+	   const struct who *w, const struct engine_sink *sink, long long now_ms);
+
+/* The site of a configured device, or NULL. */
+const char *
+engine_device_site(const struct engine *e, const char *device);
 void
 engine_free(struct engine *e);
 

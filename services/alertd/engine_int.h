@@ -10,6 +10,8 @@
 #include "alertd/rule_index.h"
 #include "alertd/rules.h"
 
+#include <string.h>
+
 /* The alarm side of a slot, allocated the first time its rule raises and kept
  * afterwards: flapping counts changes across alarms, and a shelving outlives
  * the alarm it was set on. */
@@ -22,17 +24,41 @@ struct slot_alarm {
 	int wo_requested;                  /* this alarm's work-order request went out */
 };
 
-/* One rule on one device. */
+/* One rule on one device. Its evaluation state: a rate rule's whole
+ * rule_state on the heap (rate), any other rule's RULE_STATE_CORE prefix in
+ * place (core) — see slot_state/slot_state_put. */
 struct slot {
 	const struct rcf_rule *base; /* the rule (as indexed) */
 	const struct rcf_rule *r;    /* its effective version for the device */
-	struct rule_state st;
-	long long last_event_ts; /* event rules: the newest event taken */
-	struct slot_alarm *o;    /* NULL until the rule first raises */
+	struct slot_alarm *o;        /* NULL until the rule first raises */
+	struct rule_state *rate;     /* rate rules only */
+	long long last_event_ts;     /* event rules: the newest event taken */
+	union {
+		unsigned char bytes[RULE_STATE_CORE];
+		long long align;
+	} core;
 };
 
+/* The slot's state to evaluate: the rate rule's own, or the core copied into
+ * scratch; after a change, slot_state_put stores the core back. */
+static inline struct rule_state *
+slot_state(struct slot *s, struct rule_state *scratch)
+{
+	if (s->rate)
+		return s->rate;
+	memcpy(scratch, s->core.bytes, RULE_STATE_CORE);
+	return scratch;
+}
+
+static inline void
+slot_state_put(struct slot *s, const struct rule_state *st)
+{
+	if (!s->rate)
+		memcpy(s->core.bytes, st, RULE_STATE_CORE);
+}
+
 struct dev {
-	const struct reg_device *d;
+	const struct devtab_dev *d;
 	struct slot *slots; /* the rules of its asset type, in rule_index_type order */
 	int n_slots;
 	int *up, n_up;     /* devices that supply it, directly or not */
@@ -48,7 +74,9 @@ struct wo_seen {
 };
 
 struct engine {
-	const struct reg *reg;
+	const struct devtab *devtab;
+	int *by_id;            /* device indexes sorted by id */
+	const struct reg *reg; /* people and roles (commands) */
 	const struct rcf_set *rules;
 	const struct who *who;
 	struct engine_sink sink;

@@ -149,6 +149,7 @@ engine_restore(struct engine *e, const struct alarm_rec *rec)
 	struct dev *d = engine_dev(e, rec->device);
 	const struct rcf_rule *base = rcf_find(e->rules, rec->rule);
 	struct slot *s = NULL;
+	struct rule_state scratch, *st;
 
 	if (!d || !base)
 		return -1;
@@ -166,7 +167,9 @@ engine_restore(struct engine *e, const struct alarm_rec *rec)
 	s->o->expected = rec->expected;
 	s->o->wo_requested = 1; /* dispatchd has it, or will by its idempotency key */
 	/* The rule's own state: an active alarm waits for its clear. */
-	s->st.active = rec->a.state == ALARM_ACTIVE_UNACKED || rec->a.state == ALARM_ACTIVE_ACKED;
+	st = slot_state(s, &scratch);
+	st->active = rec->a.state == ALARM_ACTIVE_UNACKED || rec->a.state == ALARM_ACTIVE_ACKED;
+	slot_state_put(s, st);
 	/* Events recovered from history that are older than its last
 	 * transition were taken before the restart. */
 	if (s->r->kind == RCF_EVENT && rec->ts_ms > s->last_event_ts)

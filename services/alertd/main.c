@@ -54,11 +54,11 @@ recover_one(void *ctx, const char *device, const char *event, int active, long l
 	    long long seq)
 {
 	struct alertd *g = ctx;
-	const struct reg_device *d = reg_device_find(&g->conf->reg, device);
+	const char *site = engine_device_site(g->eng, device);
 
 	(void)seq;
-	if (d) /* raised at the event's time: reminders and escalation catch up */
-		engine_event(g->eng, d->site, device, event, active, ts_ms, ts_ms);
+	if (site) /* raised at the event's time: reminders and escalation catch up */
+		engine_event(g->eng, site, device, event, active, ts_ms, ts_ms);
 }
 
 /* Discrete events that reached ingestd while alertd was down (the broker's
@@ -174,8 +174,8 @@ main(int argc, char **argv)
 	pthread_mutex_lock(&g.lock);
 	engine_republish(g.eng, out_republish, &g.out);
 	pthread_mutex_unlock(&g.lock);
-	log_info("started", "instance=%s devices=%zu rules=%zu", g.d.self->instance,
-		 g.conf->reg.n_devices, g.conf->rules.n_rules);
+	log_info("started", "instance=%s devices=%zu rules=%zu", g.d.self->instance, g.conf->devs.n,
+		 g.conf->rules.n_rules);
 	rc = run(&g);
 out:
 	alertd_shutdown(&g);

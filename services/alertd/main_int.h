@@ -4,6 +4,7 @@
 #ifndef FM_ALERTD_MAIN_INT_H
 #define FM_ALERTD_MAIN_INT_H
 
+#include "alertd/devtab.h"
 #include "alertd/engine.h"
 #include "alertd/intake.h"
 #include "alertd/out.h"
@@ -29,7 +30,8 @@ struct alert_store;
 /* One loaded configuration: the engine points into it, so it lives on the
  * heap and is replaced whole on reload. */
 struct alertd_conf {
-	struct reg reg;
+	struct reg reg; /* sites, people, roster: no devices */
+	struct devtab devs;
 	struct rcf_set rules;
 	struct who who;
 };

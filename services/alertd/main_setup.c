@@ -25,6 +25,7 @@ conf_free(struct alertd_conf *c)
 		return;
 	who_free(&c->who);
 	reg_free(&c->reg);
+	devtab_free(&c->devs);
 	rcf_free(&c->rules);
 	free(c);
 }
@@ -43,7 +44,7 @@ load_config(struct alertd *g)
 	if (db_require_schema(g->db, ALERTD_SCHEMA_VERSION) < 0)
 		return NULL;
 	c = xcalloc(1, sizeof *c);
-	if (conf_db_load(g->db, &c->reg, &c->rules, err, sizeof err) < 0) {
+	if (conf_db_load(g->db, &c->reg, &c->devs, &c->rules, err, sizeof err) < 0) {
 		log_error("config_failed", "reason=\"%s\"", err);
 		free(c);
 		return NULL;
@@ -59,7 +60,7 @@ new_engine(struct alertd *g, struct alertd_conf *c)
 	struct engine_sink sink;
 
 	out_sink(&g->out, &sink);
-	return engine_new(&c->reg, &c->rules, &c->who, &sink, tu_now_ms());
+	return engine_new(&c->devs, &c->reg, &c->rules, &c->who, &sink, tu_now_ms());
 }
 
 int
@@ -130,7 +131,7 @@ alertd_reload(struct alertd *g)
 	pthread_mutex_unlock(&g->lock);
 	engine_free(old);
 	conf_free(old_c);
-	log_info("reloaded", "devices=%zu rules=%zu", c->reg.n_devices, c->rules.n_rules);
+	log_info("reloaded", "devices=%zu rules=%zu", c->devs.n, c->rules.n_rules);
 }
 
 void

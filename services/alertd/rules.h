@@ -8,6 +8,8 @@
 
 #include "rules_conf.h"
 
+#include <stddef.h>
+
 /* Samples a rate rule keeps. They are spaced at least window/(RULE_RING - 1)
  * apart, so a full ring always reaches back a whole window. */
 #define RULE_RING 16
@@ -51,9 +53,15 @@ struct rule_state {
 	long long last_seen_ms; /* no_data: last reading of the metric; offline: last heard */
 	int offline;            /* offline: the status said offline (last will) */
 	long long offline_since_ms;
-	struct rule_sample ring[RULE_RING]; /* rate: oldest at ring_head */
 	int ring_n, ring_head;
+	struct rule_sample ring[RULE_RING]; /* rate: oldest at ring_head; last, see below */
 };
+
+/* The bytes of a rule_state that a rule other than a rate rule uses: the
+ * ring comes last and only rate rules touch it, so a caller keeping many
+ * states may store just this prefix for the others and evaluate them
+ * through a whole scratch state (alertd's engine does, for memory). */
+#define RULE_STATE_CORE offsetof(struct rule_state, ring)
 
 enum rule_verdict { RULE_NONE, RULE_RAISE, RULE_CLEAR };
 

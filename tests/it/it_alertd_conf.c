@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "it_servers.h"
+
 static struct db *db;
 static struct reg yreg, dreg; /* from the YAML files, from the database */
 static struct rcf_set yrules, drules;
@@ -37,17 +39,6 @@ static struct rcf_set yrules, drules;
 	} while (0)
 
 /* Runs fmctl with args; its report is not what is tested. */
-static void
-fmctl(const char *args)
-{
-	const char *bin = getenv("FM_BIN") ? getenv("FM_BIN") : "build/bin";
-	char cmd[1024];
-
-	snprintf(cmd, sizeof cmd, "%s/fmctl %s >/dev/null", bin, args);
-	if (system(cmd) != 0)
-		fail_msg("%s failed", cmd);
-}
-
 static void
 exec_sql(const char *sql)
 {
@@ -80,8 +71,8 @@ setup(void **state)
 			"it_alertd_conf: FM_DB_CONNINFO not set: run under tests/it/run.sh\n");
 		return -1;
 	}
-	fmctl("migrate");
-	fmctl("apply config/");
+	it_fmctl("migrate");
+	it_fmctl("apply config/");
 	cfg_errs_init(&errs);
 	if (reg_load_dir("config", &yreg, &errs) < 0 ||
 	    rcf_load_dir("config", &yreg, &yrules, &errs) < 0) {
@@ -92,7 +83,7 @@ setup(void **state)
 	cfg_errs_free(&errs);
 	db = db_new(NULL);
 	db_set_connect_timeout_ms(db, 5000);
-	if (conf_db_load(db, &dreg, &drules, err, sizeof err) < 0) {
+	if (conf_db_load(db, &dreg, NULL, &drules, err, sizeof err) < 0) {
 		fprintf(stderr, "conf_db_load: %s\n", err);
 		return -1;
 	}
@@ -379,7 +370,7 @@ test_reads_as_fm_alertd(void **state)
 		 "END IF; END$$");
 	snprintf(conninfo, sizeof conninfo, "%s user=it_alertd_conf", getenv("FM_DB_CONNINFO"));
 	ro = db_new(conninfo);
-	if (conf_db_load(ro, &reg, &set, err, sizeof err) < 0)
+	if (conf_db_load(ro, &reg, NULL, &set, err, sizeof err) < 0)
 		fail_msg("as fm_alertd: %s", err);
 	assert_int_equal(reg.n_devices, yreg.n_devices);
 	assert_int_equal(set.n_overrides, yrules.n_overrides);
@@ -402,7 +393,7 @@ test_text_arrays_round_trip(void **state)
 	(void)state;
 	exec_sql("UPDATE devices SET tags = ARRAY['a,b', 'q\"uote', E'back\\\\slash', 'NULL',"
 		 " 'sp ace', '{brace}', '电梯'] WHERE device_id = 'pump-3'");
-	if (conf_db_load(db, &reg, &set, err, sizeof err) < 0)
+	if (conf_db_load(db, &reg, NULL, &set, err, sizeof err) < 0)
 		fail_msg("%s", err);
 	d = reg_device_find(&reg, "pump-3");
 	assert_non_null(d);
@@ -411,7 +402,7 @@ test_text_arrays_round_trip(void **state)
 		assert_string_equal(d->tags.v[i], tags[i]);
 	reg_free(&reg);
 	rcf_free(&set);
-	fmctl("apply config/");
+	it_fmctl("apply config/");
 }
 
 /* Each change makes a row the code cannot take; the load fails naming it,
@@ -444,14 +435,14 @@ test_bad_rows_refused(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		exec_sql(bad[i].sql);
 		memset(err, 'z', sizeof err);
-		assert_int_equal(conf_db_load(db, &reg, &set, err, sizeof err), -1);
+		assert_int_equal(conf_db_load(db, &reg, NULL, &set, err, sizeof err), -1);
 		if (!strstr(err, bad[i].reason))
 			fail_msg("%s: reason '%s', expected '%s'", bad[i].sql, err, bad[i].reason);
 		assert_null(strchr(err, '\n'));
 		assert_true(reg.n_devices == 0 && reg.devices == NULL && set.n_rules == 0 &&
 			    set.rules == NULL && set.overrides == NULL);
-		fmctl("apply config/");
-		if (conf_db_load(db, &reg, &set, err, sizeof err) < 0)
+		it_fmctl("apply config/");
+		if (conf_db_load(db, &reg, NULL, &set, err, sizeof err) < 0)
 			fail_msg("after re-apply: %s", err);
 		assert_int_equal(set.n_rules, yrules.n_rules);
 		reg_free(&reg);
@@ -468,7 +459,7 @@ test_server_down(void **state)
 	struct rcf_set set;
 
 	(void)state;
-	assert_int_equal(conf_db_load(down, &reg, &set, err, sizeof err), -1);
+	assert_int_equal(conf_db_load(down, &reg, NULL, &set, err, sizeof err), -1);
 	assert_non_null(strstr(err, "cannot connect"));
 	assert_null(strchr(err, '\n'));
 	assert_true(reg.n_sites == 0 && reg.sites == NULL && set.rules == NULL);

@@ -30,6 +30,7 @@ struct call {
 
 struct fx {
 	struct reg reg;
+	struct devtab devs;
 	struct rcf_set rules;
 	struct who who;
 	struct engine *e;
@@ -119,9 +120,11 @@ setup(void **state)
 	}
 	cfg_errs_free(&errs);
 	who_build(&f->who, &f->reg, NULL);
+	if (devtab_from_reg(&f->devs, &f->reg) < 0)
+		return -1;
 	/* 2026-11-23 10:00 in Shanghai: a weekday, the day shift */
 	f->t0 = (tu_days_from_civil(2026, 11, 23) * 1440 + 2 * 60) * M;
-	f->e = engine_new(&f->reg, &f->rules, &f->who, &sink, f->t0);
+	f->e = engine_new(&f->devs, &f->reg, &f->rules, &f->who, &sink, f->t0);
 	*state = f;
 	return f->e ? 0 : -1;
 }
@@ -133,6 +136,7 @@ teardown(void **state)
 
 	engine_free(f->e);
 	who_free(&f->who);
+	devtab_free(&f->devs);
 	rcf_free(&f->rules);
 	reg_free(&f->reg);
 	free(f);
