@@ -6,7 +6,7 @@
  * is recorded but neither notified nor escalated; discrete safety events
  * (kind event: entrapment, fire, gas, flood) are never suppressed. */
 #include "alertd/engine_int.h"
-#include "alertd/who.h"
+#include "who.h"
 
 #include <stdio.h>
 #include <stdlib.h>

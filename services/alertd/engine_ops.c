@@ -3,7 +3,7 @@
  * against the person's roles), work orders under way (maintenance makes
  * alarms expected), the alarms restored at start, and the counters. */
 #include "alertd/engine_int.h"
-#include "alertd/who.h"
+#include "who.h"
 
 #include <stdio.h>
 #include <stdlib.h>

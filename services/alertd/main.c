@@ -9,7 +9,7 @@
 #include "alertd/main_int.h"
 #include "alertd/out.h"
 #include "alertd/store.h"
-#include "alertd/who.h"
+#include "who.h"
 #include "daemon.h"
 #include "db.h"
 #include "latency.h"

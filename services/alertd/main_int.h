@@ -8,7 +8,7 @@
 #include "alertd/engine.h"
 #include "alertd/intake.h"
 #include "alertd/out.h"
-#include "alertd/who.h"
+#include "who.h"
 #include "daemon.h"
 #include "latency.h"
 #include "msg.h"

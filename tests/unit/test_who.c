@@ -4,7 +4,7 @@
  * a gap at night, areas, a team, inactive people), then the shipped config/
  * (or $FM_CONFIG_DIR). Instants are computed here as UTC ms from local wall
  * time and the zone's known offset, independently of timeutil's zones. */
-#include "alertd/who.h"
+#include "who.h"
 #include "rules_conf.h"
 
 #include <setjmp.h>

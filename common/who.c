@@ -2,7 +2,7 @@
  * against the registry, the duty roster read in the site's local time, and
  * the areas (片区) that tie a person to sites. who_build loads the zones (the
  * only I/O); the queries are pure and allocation-free. It never publishes. */
-#include "alertd/who.h"
+#include "who.h"
 #include "log.h"
 
 #include <stdio.h>

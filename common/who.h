@@ -3,8 +3,8 @@
  * local time. Built once per registry (loading the sites' time zones is its
  * only I/O); every query afterwards is pure: now_ms comes in, no clock, no
  * allocation. It never publishes and never decides when to notify. */
-#ifndef FM_ALERTD_WHO_H
-#define FM_ALERTD_WHO_H
+#ifndef FM_WHO_H
+#define FM_WHO_H
 
 #include "registry.h"
 #include "timeutil.h"
