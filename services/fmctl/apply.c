@@ -1,9 +1,9 @@
 /* apply.c — `fmctl apply [DIR] [--dry-run] [--prune]`: validates the
  * configuration like `fmctl check` (and refuses on any problem), then writes
- * the registry and the rules into PostgreSQL in one transaction and reports
+ * the registry, the rules and the maintenance plans into PostgreSQL in one transaction and reports
  * per table what was inserted, updated and removed. --dry-run does the same
- * work and rolls back. The writing itself is apply_tables.c's and
- * apply_rules.c's. */
+ * work and rolls back. The writing itself is apply_tables.c's,
+ * apply_rules.c's and apply_plans.c's. */
 #include "apply.h"
 #include "confcheck.h"
 #include "db.h"
@@ -18,6 +18,8 @@
 #define LOCK_SQL "SELECT pg_advisory_xact_lock(hashtext('fmctl apply'))"
 /* The migration that made the rules table. */
 #define RULES_SCHEMA_VERSION 7
+/* The migration that gave pm_plans the columns of maintenance.yaml. */
+#define PLANS_SCHEMA_VERSION 9
 
 struct apply_opts {
 	const char *dir;
@@ -31,8 +33,8 @@ usage(FILE *out)
 		"usage: fmctl apply [DIR] [--dry-run] [--prune]\n"
 		"  DIR        configuration directory (default: the directory of -c FILE)\n"
 		"  --dry-run  report what would change, write nothing\n"
-		"  --prune    delete sites, devices, people, rules ... that the configuration\n"
-		"             no longer has (without it they are listed and kept)\n"
+		"  --prune    delete sites, devices, people, rules, plans ... that the\n"
+		"             configuration no longer has (without it they are listed and kept)\n"
 		"The configuration is checked first; nothing is written when it has a\n"
 		"problem. Everything is written in one transaction; unchanged rows are\n"
 		"not rewritten. Connects with fm.yaml db.conninfo, FM_DB_CONNINFO or PG*.\n"
@@ -101,6 +103,8 @@ write_registry(struct db *db, const struct fmctl_conf *c, const struct apply_opt
 		s = apply_registry(db, &c->reg, ao->prune, ao->dry_run, mem, res);
 	if (s == DB_OK && c->has_rules)
 		s = apply_rules(db, &c->rules, ao->prune, ao->dry_run, mem, res);
+	if (s == DB_OK && c->has_plans)
+		s = apply_plans(db, &c->plans, ao->prune, ao->dry_run, mem, res);
 	if (s == DB_OK && !ao->dry_run)
 		s = db_commit(db);
 	else
@@ -144,6 +148,14 @@ run(const struct fmctl_conf *c, const struct apply_opts *ao)
 		fprintf(stderr,
 			"fmctl: the database has no rules table (schema version %d); run "
 			"fmctl migrate first\n",
+			version);
+		rc = FMCTL_FINDING;
+		goto out;
+	}
+	if (c->has_plans && version < PLANS_SCHEMA_VERSION) {
+		fprintf(stderr,
+			"fmctl: the database has no maintenance-plan columns (schema version %d); "
+			"run fmctl migrate first\n",
 			version);
 		rc = FMCTL_FINDING;
 		goto out;

@@ -1,11 +1,12 @@
 /* apply.h — the writers behind `fmctl apply`: bring the registry tables and
- * the rules table in line with a checked configuration inside the caller's
+ * the rules and maintenance-plan tables in line with a checked configuration inside the caller's
  * transaction, changing only rows that differ, and count what they did per
  * table. */
 #ifndef FM_APPLY_H
 #define FM_APPLY_H
 
 #include "db.h"
+#include "pm_conf.h"
 #include "registry.h"
 #include "rules_conf.h"
 
@@ -40,6 +41,12 @@ apply_registry(struct db *db, const struct reg *reg, int prune, int dry_run, FIL
  * absent from the configuration are reported and deleted only with prune. */
 enum db_status
 apply_rules(struct db *db, const struct rcf_set *set, int prune, int dry_run, FILE *out,
+	    struct apply_result *res);
+
+/* The same for pm_plans (schemas/sql/004_maintenance.sql, 009_plans.sql):
+ * one row per plan; appends its tally to res. pm_state is left alone. */
+enum db_status
+apply_plans(struct db *db, const struct pm_set *set, int prune, int dry_run, FILE *out,
 	    struct apply_result *res);
 
 #endif

@@ -44,6 +44,21 @@ check_rules(struct fmctl_conf *c, struct cfg_errs *errs)
 	return rcf_load_dir(c->dir, reg, &c->rules, errs);
 }
 
+/* Like rules.yaml: a directory without maintenance.yaml has no plans. */
+static int
+check_plans(struct fmctl_conf *c, struct cfg_errs *errs)
+{
+	const struct reg *reg = c->reg.docs[0] && c->reg.docs[1] && c->reg.docs[2] ? &c->reg : NULL;
+	char path[PATH_MAX + 24];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", c->dir, PM_FILE);
+	if (stat(path, &st) < 0 && errno == ENOENT)
+		return 0;
+	c->has_plans = 1;
+	return pm_load_dir(c->dir, reg, &c->plans, errs);
+}
+
 /* In dependency order; rules.yaml, maintenance.yaml and sla.yaml come after
  * the registry they refer to. */
 static const struct checker checkers[] = {
@@ -51,6 +66,7 @@ static const struct checker checkers[] = {
 	{"registry (" REG_FILE_SITES ", " REG_FILE_DEVICES ", " REG_FILE_PEOPLE ")",
 	 check_registry},
 	{RCF_FILE, check_rules},
+	{PM_FILE, check_plans},
 	{NULL, NULL},
 };
 
@@ -112,6 +128,7 @@ void
 confcheck_free(struct fmctl_conf *c)
 {
 	rcf_free(&c->rules);
+	pm_free(&c->plans);
 	reg_free(&c->reg);
 	explicit_bzero(&c->fm, sizeof c->fm);
 }
@@ -126,6 +143,10 @@ confcheck_summary(const struct fmctl_conf *c, char *buf, size_t cap)
 			 r->n_people, r->n_people == 1 ? "person" : "people", r->n_shifts,
 			 r->n_shifts == 1 ? "" : "s");
 
+	/* the rules stay last: tests and scripts read the summary's tail */
+	if (c->has_plans && n >= 0 && (size_t)n < cap)
+		n += snprintf(buf + n, cap - (size_t)n, ", %zu plan%s", c->plans.n_plans,
+			      c->plans.n_plans == 1 ? "" : "s");
 	if (c->has_rules && n >= 0 && (size_t)n < cap)
 		snprintf(buf + n, cap - (size_t)n, ", %zu rule%s", c->rules.n_rules,
 			 c->rules.n_rules == 1 ? "" : "s");

@@ -1,5 +1,6 @@
 /* confcheck.h — loads and validates a configuration directory for `fmctl
- * check` and `fmctl apply`: fm.yaml, the registry files and the alarm rules,
+ * check` and `fmctl apply`: fm.yaml, the registry files, the alarm rules and
+ * the maintenance plans,
  * through a table of file checkers that later files (maintenance plans,
  * SLAs) join. */
 #ifndef FM_CONFCHECK_H
@@ -7,6 +8,7 @@
 
 #include "fmconf.h"
 #include "fmctl.h"
+#include "pm_conf.h"
 #include "registry.h"
 #include "rules_conf.h"
 
@@ -21,6 +23,8 @@ struct fmctl_conf {
 	struct reg reg;
 	struct rcf_set rules;
 	int has_rules; /* rules.yaml exists (and rules holds what it checked) */
+	struct pm_set plans;
+	int has_plans; /* maintenance.yaml exists (and plans holds what it checked) */
 };
 
 /* Resolves the files (dir_arg NULL: the directory of -c FILE and that file;
@@ -33,7 +37,7 @@ confcheck_load(const struct fmctl_opts *o, const char *dir_arg, struct fmctl_con
 void
 confcheck_free(struct fmctl_conf *c);
 
-/* "1 site, 42 devices, 15 people, 3 shifts, 33 rules" into buf. */
+/* "1 site, 42 devices, 15 people, 3 shifts, 17 plans, 33 rules" into buf. */
 void
 confcheck_summary(const struct fmctl_conf *c, char *buf, size_t cap);
 
