@@ -126,6 +126,8 @@ enum msg_reason {
 	MSG_ERR_WO_ID_MISSING,
 	MSG_ERR_WO_ID_TYPE,
 	MSG_ERR_WO_ID_VALUE,
+	MSG_ERR_COMPLETED_AT_TYPE, /* not an integer */
+	MSG_ERR_COMPLETED_AT_NEGATIVE,
 	MSG_REASON_COUNT
 };
 
@@ -438,6 +440,11 @@ struct msg_wo_brief {
 	char wo_id[MSG_ID_MAX + 1];
 	char device[MSG_ID_MAX + 1];      /* "" if absent or null */
 	char state[MSG_WO_STATE_MAX + 1]; /* [a-z_]{1,32} */
+	/* schedd closes its loop with these: "" / 0 if absent or null */
+	char plan_id[MSG_ID_MAX + 1];
+	char idempotency_key[MSG_KEY_MAX + 1];
+	long long completed_at_ms; /* valid if has_completed_at */
+	int has_completed_at;
 };
 
 /* An empty payload (the closed tombstone) is MSG_ERR_EMPTY: callers handle

@@ -237,6 +237,17 @@ msg_decode_wo_brief(const char *buf, size_t len, const struct msg_limits *lim,
 	if (r == MSG_OK)
 		r = read_word(root, "state", msg_wo_state_valid, &why_state, out->state,
 			      sizeof(out->state));
+	if (r == MSG_OK)
+		r = msg_read_opt_word(root, "plan_id", msg_id_valid, MSG_ERR_PLAN_ID_TYPE,
+				      MSG_ERR_PLAN_ID_VALUE, out->plan_id, sizeof(out->plan_id));
+	if (r == MSG_OK)
+		r = msg_read_opt_word(root, "idempotency_key", msg_key_valid,
+				      MSG_ERR_IDEMPOTENCY_KEY_TYPE, MSG_ERR_IDEMPOTENCY_KEY_VALUE,
+				      out->idempotency_key, sizeof(out->idempotency_key));
+	if (r == MSG_OK && !json_is_null(json_object_get(root, "completed_at")))
+		r = msg_read_count(root, "completed_at", MSG_OK, MSG_ERR_COMPLETED_AT_TYPE,
+				   MSG_ERR_COMPLETED_AT_NEGATIVE, &out->completed_at_ms,
+				   &out->has_completed_at);
 	json_decref(root);
 	if (r != MSG_OK)
 		memset(out, 0, sizeof(*out));

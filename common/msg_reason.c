@@ -98,6 +98,8 @@ static const char *const reason_names[MSG_REASON_COUNT] = {
 	[MSG_ERR_WO_ID_MISSING] = "wo_id_missing",
 	[MSG_ERR_WO_ID_TYPE] = "wo_id_type",
 	[MSG_ERR_WO_ID_VALUE] = "wo_id_value",
+	[MSG_ERR_COMPLETED_AT_TYPE] = "completed_at_type",
+	[MSG_ERR_COMPLETED_AT_NEGATIVE] = "completed_at_negative",
 };
 
 /* The wire names of the work-order enums, shared by encoder and decoder. */

@@ -158,6 +158,13 @@ static const struct reject_case rejects[] = {
 	{WOB, "{\"wo_id\":\"WO-1\",\"state\":null}", MSG_ERR_STATE_TYPE},
 	{WOB, "{\"wo_id\":\"WO-1\",\"state\":\"Open\"}", MSG_ERR_STATE_VALUE},
 	{WOB, "{\"wo_id\":\"WO-1\",\"state\":\"on-site\"}", MSG_ERR_STATE_VALUE},
+	{WOB, "{\"wo_id\":\"W\",\"state\":\"done\",\"plan_id\":\"a b\"}", MSG_ERR_PLAN_ID_VALUE},
+	{WOB, "{\"wo_id\":\"W\",\"state\":\"done\",\"idempotency_key\":1}",
+	 MSG_ERR_IDEMPOTENCY_KEY_TYPE},
+	{WOB, "{\"wo_id\":\"W\",\"state\":\"done\",\"completed_at\":\"x\"}",
+	 MSG_ERR_COMPLETED_AT_TYPE},
+	{WOB, "{\"wo_id\":\"W\",\"state\":\"done\",\"completed_at\":-5}",
+	 MSG_ERR_COMPLETED_AT_NEGATIVE},
 	{WOB, "{\"wo_id\":\"WO-1\",\"state\":\"a23456789012345678901234567890123\"}",
 	 MSG_ERR_STATE_VALUE},
 };
@@ -322,6 +329,10 @@ test_valid_wo_brief(void **state)
 		"{\"wo_id\":\"WO-778\",\"site\":\"riverside\",\"device\":\"pump-01\",\"state\":"
 		"\"in_progress\",\"assignee\":\"wang-3\",\"history\":[{\"state\":1}],\"sla\":"
 		"{\"respond_by\":1}}";
+	static const char done[] =
+		"{\"wo_id\":\"WO-9\",\"state\":\"completed\",\"plan_id\":\"pump_service\","
+		"\"idempotency_key\":\"pump_service:pump-1:2026-11-23\",\"completed_at\":"
+		"1795420000000}";
 	static const char no_device[] =
 		"{\"state\":\"assigned\",\"wo_id\":\"WO-9\",\"device\":null}";
 	(void)state;
@@ -330,6 +341,13 @@ test_valid_wo_brief(void **state)
 	assert_string_equal(wob.wo_id, "WO-778");
 	assert_string_equal(wob.device, "pump-01");
 	assert_string_equal(wob.state, "in_progress");
+	assert_string_equal(wob.plan_id, "");
+	assert_int_equal(wob.has_completed_at, 0);
+	assert_int_equal(decode(WOB, done, sizeof(done) - 1, NULL), MSG_OK);
+	assert_string_equal(wob.plan_id, "pump_service");
+	assert_string_equal(wob.idempotency_key, "pump_service:pump-1:2026-11-23");
+	assert_int_equal(wob.has_completed_at, 1);
+	assert_true(wob.completed_at_ms == 1795420000000LL);
 	assert_int_equal(decode(WOB, no_device, sizeof(no_device) - 1, NULL), MSG_OK);
 	assert_string_equal(wob.device, "");
 	assert_string_equal(wob.state, "assigned");
