@@ -121,12 +121,7 @@ slot_init(struct slot *s, const struct rcf_rule *base, const struct rcf_rule *r,
 	s->r = r;
 	s->last_event_ts = -1;
 	rule_state_init(&st, now_ms);
-	if (r->kind == RCF_RATE) {
-		s->rate = xmalloc(sizeof *s->rate);
-		*s->rate = st;
-	} else {
-		slot_state_put(s, &st);
-	}
+	slot_state_put(s, &st);
 }
 
 struct engine *
@@ -144,7 +139,14 @@ engine_new(const struct devtab *devs, const struct reg *reg, const struct rcf_se
 	e->n_devs = devs->n;
 	e->devs = xcalloc(e->n_devs, sizeof *e->devs);
 	e->by_id = xcalloc(e->n_devs, sizeof *e->by_id);
-	for (size_t i = 0; i < e->n_devs; i++) {
+	for (size_t i = 0; i < e->n_devs; i++) { /* one array of slots for all devices */
+		size_t n;
+
+		rule_index_type(&e->ix, devs->v[i].type, &n);
+		e->n_slots += n;
+	}
+	e->slots = xcalloc(e->n_slots, sizeof *e->slots);
+	for (size_t i = 0, used = 0; i < e->n_devs; i++) {
 		struct dev *d = &e->devs[i];
 		size_t n;
 		const struct rcf_rule *const *rs;
@@ -152,8 +154,9 @@ engine_new(const struct devtab *devs, const struct reg *reg, const struct rcf_se
 		e->by_id[i] = (int)i;
 		d->d = &devs->v[i];
 		rs = rule_index_type(&e->ix, d->d->type, &n);
-		d->slots = xcalloc(n, sizeof *d->slots);
+		d->slots = e->slots + used;
 		d->n_slots = (int)n;
+		used += n;
 		for (size_t k = 0; k < n; k++)
 			slot_init(&d->slots[k], rs[k], rcf_effective(rules, rs[k], d->d->id),
 				  now_ms);
@@ -173,11 +176,11 @@ engine_free(struct engine *e)
 			free(e->devs[i].slots[k].o);
 			free(e->devs[i].slots[k].rate);
 		}
-		free(e->devs[i].slots);
 		free(e->devs[i].up);
 		free(e->devs[i].down);
 	}
 	free(e->devs);
+	free(e->slots);
 	free(e->by_id);
 	free(e->wos);
 	rule_index_free(&e->ix);

@@ -10,6 +10,7 @@
 #include "alertd/rule_index.h"
 #include "alertd/rules.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The alarm side of a slot, allocated the first time its rule raises and kept
@@ -24,9 +25,10 @@ struct slot_alarm {
 	int wo_requested;                  /* this alarm's work-order request went out */
 };
 
-/* One rule on one device. Its evaluation state: a rate rule's whole
- * rule_state on the heap (rate), any other rule's RULE_STATE_CORE prefix in
- * place (core) — see slot_state/slot_state_put. */
+/* One rule on one device. Its evaluation state: RULE_STATE_CORE bytes in
+ * place (core), and for a rate rule that has taken samples the whole
+ * rule_state with its ring on the heap (rate) — a rate rule whose metric
+ * never arrives costs no ring. See slot_state/slot_state_put. */
 struct slot {
 	const struct rcf_rule *base; /* the rule (as indexed) */
 	const struct rcf_rule *r;    /* its effective version for the device */
@@ -53,8 +55,13 @@ slot_state(struct slot *s, struct rule_state *scratch)
 static inline void
 slot_state_put(struct slot *s, const struct rule_state *st)
 {
-	if (!s->rate)
-		memcpy(s->core.bytes, st, RULE_STATE_CORE);
+	if (s->rate)
+		return;
+	if (st->ring_n > 0 && (s->rate = malloc(sizeof *s->rate)) != NULL) {
+		*s->rate = *st; /* the first sample: the ring moves to the heap */
+		return;
+	}
+	memcpy(s->core.bytes, st, RULE_STATE_CORE);
 }
 
 struct dev {
@@ -83,6 +90,8 @@ struct engine {
 	struct rule_index ix;
 	struct dev *devs;
 	size_t n_devs;
+	struct slot *slots; /* every device's, in device order */
+	size_t n_slots;
 	struct wo_seen *wos;
 	size_t n_wos, cap_wos;
 	struct engine_stats st;

@@ -6,7 +6,7 @@
  * alarm it causes (either order) and lifts it when it clears; work under way
  * makes alarms expected; restore and stale recovered events. */
 #include "alertd/engine.h"
-#include "alertd/who.h"
+#include "who.h"
 #include "timeutil.h"
 
 #include <setjmp.h>
@@ -350,6 +350,27 @@ test_restore_and_stale(void **state)
 	assert_int_equal(st.site_mismatch, 1);
 }
 
+/* A rate rule's ring lives on the heap only once its metric arrives; the
+ * samples taken before and after that move are all counted. */
+static void
+test_rate_rule(void **state)
+{
+	struct fx *f = *state;
+
+	f->only = "tank_level_falling_fast";
+	metric(f, "tank-1", "level_pct", 80, f->t0);
+	metric(f, "tank-1", "level_pct", 75, f->t0 + 2 * M);
+	assert_int_equal(count(f, 0, "transition", "raised"), 0); /* -5 % in 2 min */
+	metric(f, "tank-1", "level_pct", 62, f->t0 + 6 * M);
+	assert_int_equal(count(f, 0, "transition", "raised"), 1); /* -18 % within 10 min */
+	assert_true(last(f, "transition")->rec.a.value >= 15);
+	metric(f, "tank-1", "level_pct", 61, f->t0 + 30 * M); /* the window moved on */
+	assert_int_equal(count(f, 0, "transition", "cleared"), 1);
+	/* the other tank never reported: its rule is untouched and quiet */
+	engine_tick(f->e, f->t0 + 31 * M);
+	assert_int_equal(count(f, 0, "transition", "raised"), 1);
+}
+
 int
 main(void)
 {
@@ -360,6 +381,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pump_first_then_mains, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_work_under_way, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restore_and_stale, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rate_rule, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
