@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-struct who; /* alertd/who.h: who is on duty */
+struct who; /* who.h: who is on duty */
 
 /* Why a notification is sent (msg notification "kind"). */
 enum engine_notify_kind {
