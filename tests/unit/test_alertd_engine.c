@@ -165,8 +165,9 @@ test_entrapment(void **state)
 	assert_string_equal(tr->rec.rule, "elevator_entrapment");
 	assert_int_equal(tr->rec.a.state, ALARM_ACTIVE_UNACKED);
 	assert_int_equal(count(f, 0, "wo", ""), 1);
-	/* the on-shift duty engineer, the contractor, the emergency team: 8 people, once */
-	assert_int_equal(count(f, 0, "notify", "alarm"), 8);
+	/* the on-shift duty engineer, the contractor, the rescue line, the
+	 * emergency team: 9 people, once each */
+	assert_int_equal(count(f, 0, "notify", "alarm"), 9);
 	/* re-fired while open: nothing new */
 	mark = f->n;
 	engine_event(f->e, "demo", "elev-1a", "entrapment", 0, f->t0 + S, f->t0 + S);

@@ -82,7 +82,7 @@ test_shipped_config(void **state)
 	assert_int_equal(r.n_buildings, 4);
 	assert_int_equal(r.n_devices, 38);
 	assert_int_equal(r.n_skills, 7);
-	assert_int_equal(r.n_people, 16);
+	assert_int_equal(r.n_people, 17);
 	assert_int_equal(r.n_shifts, 3);
 	assert_int_equal(r.n_roster, 19);
 	assert_int_equal(r.n_teams, 1);

@@ -383,11 +383,12 @@ test_shipped(void **state)
 	r = rcf_find(&set, "elevator_entrapment");
 	assert_non_null(r);
 	n = who_resolve(&w, "demo", &r->notify, at(SHANGHAI, 2024, 1, 1, 12, 0), out, MAX_OUT, &fb);
-	assert_int_equal(n, 8);
+	assert_int_equal(n, 9);
 	assert_string_equal(out[0], "duty-wang");
 	assert_string_equal(out[1], "ctr-elevator");
-	assert_string_equal(out[2], "duty-li");
-	assert_string_equal(out[7], "tech-zhao");
+	assert_string_equal(out[2], "rescue-line");
+	assert_string_equal(out[3], "duty-li");
+	assert_string_equal(out[8], "tech-zhao");
 	assert_int_equal(who_has_role(&w, "sup-sun", "supervisor"), 1);
 	who_free(&w);
 	rcf_free(&set);
