@@ -2,8 +2,8 @@
  * stores them in PostgreSQL without loss. main.c is wiring: configuration,
  * the device registry, the spool, the writer thread, the MQTT handler and
  * the periodic work (registry reload, partitions, stats). The handler makes
- * every accepted message durable in the spool before Paho acknowledges it;
- * when the spool is full it answers MQ_RETRY, so the broker holds the rest. */
+ * every message durable in the spool before it returns; when the spool is
+ * full it waits, so Paho stops reading and the broker holds the rest. */
 #include "daemon.h"
 #include "db.h"
 #include "ingestd/counters.h"
@@ -70,9 +70,10 @@ on_message(void *ctx, const struct mq_msg *m)
 		return MQ_DROP; /* cannot happen with INGEST_RECORD_MAX; counted if it does */
 	}
 	pthread_rwlock_unlock(&g->reg_lock);
-	/* Paho has already acknowledged this message (it keeps it in its own
-	 * persistence until we return). When the spool is full or failing, wait
-	 * here: Paho stops reading the socket, so the broker holds the rest. */
+	/* Paho has already acknowledged this message; at QoS 2 its persistence
+	 * keeps it until the broker releases it (see mqtt_replay.c). When the
+	 * spool is full or failing, wait here: Paho stops reading the socket, so
+	 * the broker holds the rest. */
 	while ((rc = spool_append(g->spool, out.type, g->rec, out.len)) == SPOOL_FULL ||
 	       rc == SPOOL_ERR) {
 		struct timespec pause = {0, 50 * 1000000};
@@ -82,7 +83,8 @@ on_message(void *ctx, const struct mq_msg *m)
 			    rc == SPOOL_FULL ? "spool_full" : "spool_write_failed",
 			    "bytes=%lld action=back_pressure", spool_bytes(g->spool));
 		if (daemon_stop)
-			return MQ_RETRY; /* Paho delivers it again at the next start */
+			return MQ_RETRY; /* stopping with the spool full: this one
+					  * message may be lost (README, Known limits) */
 		nanosleep(&pause, NULL);
 	}
 	counters_add(&g->c.received, 1);
@@ -180,7 +182,7 @@ subscribe_all(struct ingestd *g)
 			return -1;
 		if (g->ic->shared)
 			snprintf(shared, sizeof shared, "$share/%s/%s", g->ic->share_group, filter);
-		if (mq_subscribe(g->mq, g->ic->shared ? shared : filter, 1) < 0)
+		if (mq_subscribe(g->mq, g->ic->shared ? shared : filter, g->ic->subscribe_qos) < 0)
 			return -1;
 	}
 	return 0;
@@ -267,8 +269,11 @@ start(struct ingestd *g)
 	mo.max_inflight = mc->max_inflight;
 	mo.connect_timeout_ms = mc->connect_timeout_ms;
 	mo.publish_timeout_ms = mc->publish_timeout_ms;
+	/* Paho's persistence keeps a QoS 2 message until the broker releases it;
+	 * at QoS 1 it keeps nothing (MQTT 5, Paho 1.3.11) and only costs a
+	 * file system call per message. */
 	snprintf(g->paho_dir, sizeof g->paho_dir, "%s/paho", g->spool_dir);
-	mo.persist_dir = g->paho_dir;
+	mo.persist_dir = g->ic->subscribe_qos == 2 ? g->paho_dir : NULL;
 	g->mq = mq_new(&mo, on_message, g);
 	if (!g->mq || subscribe_all(g) < 0)
 		return -1;

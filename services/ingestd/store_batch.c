@@ -38,6 +38,7 @@ batch_init(struct batch *b, size_t max_devices)
 	while (b->dev_cap < 2 * max_devices)
 		b->dev_cap *= 2;
 	b->devs = xcalloc(b->dev_cap, sizeof *b->devs);
+	b->used = xcalloc(b->dev_cap / 2, sizeof *b->used);
 }
 
 void
@@ -47,6 +48,7 @@ batch_free(struct batch *b)
 	free(b->events.p);
 	free(b->quarantine.p);
 	free(b->devs);
+	free(b->used);
 	free(b->ts_ms);
 	memset(b, 0, sizeof *b);
 }
@@ -55,8 +57,8 @@ void
 batch_reset(struct batch *b)
 {
 	b->readings.len = b->events.len = b->quarantine.len = 0;
-	if (b->ndevs)
-		memset(b->devs, 0, b->dev_cap * sizeof *b->devs);
+	for (size_t i = 0; i < b->ndevs; i++)
+		b->devs[b->used[i]].device[0] = '\0';
 	b->ndevs = 0;
 	b->rows = b->readings_rows = b->events_rows = b->quarantine_rows = 0;
 	b->records = b->bad_records = 0;
@@ -98,7 +100,8 @@ dev_slot(struct batch *b, const char *device, const char *site)
 		b->devs[i].last_ms = -1;
 		b->devs[i].last_seq = -1;
 		b->devs[i].state = -1;
-		b->ndevs++;
+		b->devs[i].state_ms = 0;
+		b->used[b->ndevs++] = i;
 		b->rows++;
 	}
 	return &b->devs[i];
@@ -184,9 +187,8 @@ put_ts_or_null(struct sbuf *out, long long ms, int present)
 void
 batch_each_dev(const struct batch *b, void (*fn)(void *ctx, const struct batch_dev *d), void *ctx)
 {
-	for (size_t i = 0; i < b->dev_cap; i++)
-		if (b->devs[i].device[0])
-			fn(ctx, &b->devs[i]);
+	for (size_t i = 0; i < b->ndevs; i++)
+		fn(ctx, &b->devs[b->used[i]]);
 }
 
 void
@@ -195,11 +197,11 @@ batch_status_rows(const struct batch *b, int (*due)(const void *ctx, const struc
 {
 	char num[32];
 
-	for (size_t i = 0; i < b->dev_cap; i++) {
-		const struct batch_dev *d = &b->devs[i];
+	for (size_t i = 0; i < b->ndevs; i++) {
+		const struct batch_dev *d = &b->devs[b->used[i]];
 		int n;
 
-		if (!d->device[0] || (due && !due(ctx, d)))
+		if (due && !due(ctx, d))
 			continue;
 		sbuf_append(out, d->device, strlen(d->device));
 		sbuf_append(out, "\t", 1);

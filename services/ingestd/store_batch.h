@@ -24,6 +24,10 @@ struct batch {
 	struct sbuf readings, events, quarantine;
 	struct batch_dev *devs; /* open addressing, dev_cap slots */
 	size_t dev_cap, ndevs;
+	/* The slots in use, in arrival order: a batch touches a few hundred of
+	 * tens of thousands of slots, so reset and the per-device walks visit
+	 * only these instead of sweeping the whole table every batch. */
+	size_t *used;
 	long long rows; /* readings + events + quarantine + status rows */
 	long long readings_rows, events_rows, quarantine_rows;
 	long long records;
