@@ -91,7 +91,6 @@ static const struct cfg_field ingestd_fields[] = {
 	CFG_DURATION("registry_reload", struct ingestd_section, i.registry_reload_ms, "60s", 1000,
 		     86400000),
 	CFG_DURATION("drain_time", struct ingestd_section, i.drain_ms, "5s", 0, 600000),
-	CFG_INT("subscribe_qos", struct ingestd_section, i.subscribe_qos, "1", 1, 2),
 	CFG_END,
 };
 

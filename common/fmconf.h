@@ -57,11 +57,6 @@ struct fm_ingestd_conf {
 	int partitions_ahead_days;    /* daily partitions created ahead */
 	long long registry_reload_ms; /* re-read the device registry this often */
 	long long drain_ms;           /* on shutdown, how long to drain the spool */
-	/* 1, or 2: with a broker that upgrades outgoing QoS, a message then stays
-	 * in Paho's file persistence until ingestd has spooled it (kill -9 safe);
-	 * but Paho 1.3.11 keeps stale QoS 2 state under load and, once packet ids
-	 * wrap, drops new messages as duplicates (issue #3) */
-	int subscribe_qos;
 };
 
 struct fm_config {

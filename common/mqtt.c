@@ -141,8 +141,6 @@ mq_new(const struct mq_opts *o, mq_handler handler, void *ctx)
 	pthread_cond_init(&m->cv, NULL);
 	pthread_cond_init(&m->pub_cv, NULL);
 	co.MQTTVersion = MQTTVERSION_5;
-	if (o->persist_dir && handler)
-		mq_replay_received(m, o->persist_dir);
 	rc = MQTTClient_createWithOptions(&m->client, m->url, m->client_id,
 					  o->persist_dir ? MQTTCLIENT_PERSISTENCE_DEFAULT
 							 : MQTTCLIENT_PERSISTENCE_NONE,

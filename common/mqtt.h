@@ -39,13 +39,10 @@ struct mq_opts {
 	int max_inflight;             /* outgoing QoS 1 in flight (default 64) */
 	long long connect_timeout_ms; /* default 5000 */
 	long long publish_timeout_ms; /* default 5000 */
-	/* Paho's own file persistence (NULL: none). Paho 1.3.11 acknowledges a
-	 * QoS 1 PUBLISH before the handler runs and, with MQTT 5, keeps nothing
-	 * of it on disk, so a QoS 1 message in hand dies with the process. A
-	 * QoS 2 message is kept from before its PUBREC until its PUBREL; with a
-	 * directory, mq_new offers the handler every such message left by the
-	 * previous run (again, maybe, if the handler had taken it: at least once)
-	 * before it creates the client. */
+	/* Paho's own file persistence (NULL: none): it keeps outgoing QoS 1/2
+	 * state across restarts. It does not protect received messages: Paho
+	 * 1.3.11 acknowledges a QoS 1 PUBLISH before the handler runs and, with
+	 * MQTT 5, writes no queue file for it (README, ingestd "Known limits"). */
 	const char *persist_dir;
 	const char *will_topic; /* NULL: no will */
 	const char *will_payload;

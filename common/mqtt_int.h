@@ -69,12 +69,6 @@ void
 mq_on_published(void *ctx, int token, int packet_type, MQTTProperties *props,
 		enum MQTTReasonCodes reason);
 
-/* mqtt_replay.c: offers the handler every QoS 2 message Paho recorded as
- * received under persist_dir (before the client is created). Returns 0, or
- * -1 when the handler answered MQ_RETRY (the rest waits for the next start). */
-int
-mq_replay_received(struct mq *m, const char *persist_dir);
-
 /* mqtt_nodelay.c: TCP_NODELAY on this process's sockets to the url's port
  * (after each connect). */
 void

@@ -30,7 +30,6 @@ struct ingestd {
 	char client_id[160];
 	char spool_dir[512];
 	char cache_path[600];
-	char paho_dir[600];
 	struct spool *spool;
 	struct store *store;
 	struct mq *mq;
@@ -70,10 +69,9 @@ on_message(void *ctx, const struct mq_msg *m)
 		return MQ_DROP; /* cannot happen with INGEST_RECORD_MAX; counted if it does */
 	}
 	pthread_rwlock_unlock(&g->reg_lock);
-	/* Paho has already acknowledged this message; at QoS 2 its persistence
-	 * keeps it until the broker releases it (see mqtt_replay.c). When the
-	 * spool is full or failing, wait here: Paho stops reading the socket, so
-	 * the broker holds the rest. */
+	/* Paho has already acknowledged this message (README, Known limits).
+	 * When the spool is full or failing, wait here: Paho stops reading the
+	 * socket, so the broker holds the rest. */
 	while ((rc = spool_append(g->spool, out.type, g->rec, out.len)) == SPOOL_FULL ||
 	       rc == SPOOL_ERR) {
 		struct timespec pause = {0, 50 * 1000000};
@@ -182,7 +180,7 @@ subscribe_all(struct ingestd *g)
 			return -1;
 		if (g->ic->shared)
 			snprintf(shared, sizeof shared, "$share/%s/%s", g->ic->share_group, filter);
-		if (mq_subscribe(g->mq, g->ic->shared ? shared : filter, g->ic->subscribe_qos) < 0)
+		if (mq_subscribe(g->mq, g->ic->shared ? shared : filter, 1) < 0)
 			return -1;
 	}
 	return 0;
@@ -269,11 +267,9 @@ start(struct ingestd *g)
 	mo.max_inflight = mc->max_inflight;
 	mo.connect_timeout_ms = mc->connect_timeout_ms;
 	mo.publish_timeout_ms = mc->publish_timeout_ms;
-	/* Paho's persistence keeps a QoS 2 message until the broker releases it;
-	 * at QoS 1 it keeps nothing (MQTT 5, Paho 1.3.11) and only costs a
-	 * file system call per message. */
-	snprintf(g->paho_dir, sizeof g->paho_dir, "%s/paho", g->spool_dir);
-	mo.persist_dir = g->ic->subscribe_qos == 2 ? g->paho_dir : NULL;
+	/* No Paho persistence: for received QoS 1 messages it keeps nothing
+	 * (MQTT 5, Paho 1.3.11) and only cost a file system call per message. */
+	mo.persist_dir = NULL;
 	g->mq = mq_new(&mo, on_message, g);
 	if (!g->mq || subscribe_all(g) < 0)
 		return -1;

@@ -5,8 +5,6 @@
 # from the first publish until the last reading is committed. Prints
 # messages/s, readings/s, the ratio b/a, ingestd's CPU and peak RSS.
 # Figures only: it never fails on a number.
-# BENCH_SUBSCRIBE_QOS=2: ingestd subscribes at QoS 2 (kill -9 safe) and the
-# broker upgrades outgoing QoS; the ceiling stays a QoS 1 subscriber.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -27,14 +25,6 @@ FM_PG_FSYNC=${FM_PG_FSYNC:-on} "$servers" start "$DIR" >/dev/null
 . "$DIR/env.sh"
 export FM_MQTT_USERNAME=fmsim FM_MQTT_PASSWORD=$FM_MQTT_PASS_fmsim
 DEVICES=${BENCH_DEVICES:-1000}
-CONF=config/fm.yaml
-if [ "${BENCH_SUBSCRIBE_QOS:-1}" = 2 ]; then
-	CONF=$DIR/fm.yaml
-	sed 's/^  subscribe_qos: 1 /  subscribe_qos: 2 /' config/fm.yaml >"$CONF"
-	echo 'upgrade_outgoing_qos true' >>"$DIR/broker/mosquitto.conf"
-	kill -HUP "$(cat "$DIR/broker/mosquitto.pid")"
-	echo "ingestd.subscribe_qos: 2, broker upgrade_outgoing_qos true"
-fi
 "$BIN/fmctl" migrate >/dev/null
 "$BIN/fmctl" apply config/ >/dev/null
 mkdir -p "$DIR/load-config"
@@ -58,7 +48,7 @@ ceiling() { # metrics count
 
 ingest() { # metrics count instance [rate: default as fast as possible]
 	env FM_INSTANCE="$3" FM_SPOOL_DIR="$DIR/spool" FM_MQTT_USERNAME=ingestd \
-		FM_MQTT_PASSWORD="$FM_MQTT_PASS_ingestd" "$BIN/ingestd" -c "$CONF" >"$DIR/ingestd-$3.log" 2>&1 &
+		FM_MQTT_PASSWORD="$FM_MQTT_PASS_ingestd" "$BIN/ingestd" >"$DIR/ingestd-$3.log" 2>&1 &
 	local pid=$! t0 t1 ticks0 ticks1 base
 	base=$(psql -XAtc "select count(*) from readings where device_id like 'ld%'")
 	PIDS+=("$pid")

@@ -5,8 +5,7 @@
 # commit. Duplicates 0. Missing: at most 1 — Paho MQTT C sends the PUBACK of
 # a QoS 1 message when it reads it, before the handler can spool it, so the
 # one message being handed over when the process dies can be lost (README,
-# "Known limits"). More than one is a failure. With subscribe_qos: 2 the
-# window is closed: t_ingest_kill9_qos2.
+# "Known limits"; issue #3 stays open on it). More than one is a failure.
 . "$(dirname "$0")/lib.sh"
 it_setup_db
 broker_throughput
