@@ -115,6 +115,8 @@ enum msg_reason {
 	MSG_ERR_SLA_START_MISSING,
 	MSG_ERR_SLA_START_TYPE,
 	MSG_ERR_SLA_START_NEGATIVE,
+	MSG_ERR_MISSED_TYPE, /* not an integer */
+	MSG_ERR_MISSED_NEGATIVE,
 	/* ops command */
 	MSG_ERR_VERB_UNKNOWN, /* the topic's verb is not one msg_decode_command knows */
 	MSG_ERR_NOTE_TYPE,
@@ -389,6 +391,11 @@ struct msg_wo_request {
 	long long due_at_ms; /* valid if has_due_at */
 	int has_due_at;
 	long long sla_start_ms; /* when the SLA clocks start */
+	/* schedd: occurrences a downtime skipped that this request stands for
+	 * (>= 0); written only if has_missed (an optional field, absent for
+	 * other sources) */
+	long long missed;
+	int has_missed;
 };
 
 /* As the other decoders; expect_site is the topic's site. ts is required
@@ -398,8 +405,9 @@ enum msg_reason
 msg_decode_wo_request(const char *buf, size_t len, const struct msg_limits *lim,
 		      const char *expect_site, struct msg_wo_request *out);
 
-/* Every field written, null where absent; -1 when the result would not
- * decode (checked by decoding it). */
+/* Every field written, null where absent (but missed, written only if
+ * has_missed); -1 when the result would not decode (checked by decoding
+ * it). */
 int
 msg_encode_wo_request(const struct msg_wo_request *r, char *buf, size_t cap);
 

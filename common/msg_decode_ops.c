@@ -12,7 +12,7 @@
 static const char *const wo_request_fields[] = {
 	"idempotency_key", "ts",        "source",   "site",  "device",   "kind",
 	"priority",        "skill",     "assignee", "title", "alarm_id", "plan_id",
-	"due_at",          "sla_start", NULL};
+	"due_at",          "sla_start", "missed",   NULL};
 static const char *const ack_fields[] = {"alarm_id", "note", "ts", NULL};
 static const char *const shelve_fields[] = {"alarm_id", "note", "duration_s", "ts", NULL};
 
@@ -135,6 +135,9 @@ read_request_body(json_t *root, struct msg_wo_request *out)
 		r = msg_read_count(root, "sla_start", MSG_ERR_SLA_START_MISSING,
 				   MSG_ERR_SLA_START_TYPE, MSG_ERR_SLA_START_NEGATIVE,
 				   &out->sla_start_ms, &has);
+	if (r == MSG_OK && !json_is_null(json_object_get(root, "missed")))
+		r = msg_read_count(root, "missed", MSG_OK, MSG_ERR_MISSED_TYPE,
+				   MSG_ERR_MISSED_NEGATIVE, &out->missed, &out->has_missed);
 	return r;
 }
 

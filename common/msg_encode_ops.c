@@ -118,6 +118,8 @@ msg_encode_wo_request(const struct msg_wo_request *r, char *buf, size_t cap)
 	bad |= msg_put(root, "plan_id", field_or_null(r->plan_id, sizeof(r->plan_id)));
 	bad |= msg_put(root, "due_at", r->has_due_at ? json_integer(r->due_at_ms) : json_null());
 	bad |= msg_put(root, "sla_start", json_integer(r->sla_start_ms));
+	if (r->has_missed)
+		bad |= msg_put(root, "missed", json_integer(r->missed));
 	n = msg_finish(root, bad, 1, buf, cap);
 	/* The field rules (patterns, lengths, signs) live in the decoder; ask
 	 * it rather than keep a second copy of them here. */

@@ -14,7 +14,8 @@
 
 #define MAX_PLANS 1000
 
-const char *const pm_unit_names[] = {"day", "week", "month", "year", NULL};
+const char *const pm_unit_names[] = {"day",  "week",   "month",  "year",
+				     "hour", "minute", "second", NULL};
 const char *const pm_anchor_names[] = {"floating", "fixed", NULL};
 const char *const pm_meter_kind_names[] = {"counter", "starts", "hours", NULL};
 const char *const pm_priority_names[] = {"ordinary", "emergency", NULL};

@@ -21,9 +21,12 @@
 #define PM_MAX_NOTIFY 16   /* names in notify or escalate */
 #define PM_MAX_TARGETS 256 /* devices named by one plan */
 
-/* Calendar units, names in pm_unit_names ("day", "week", "month", "year");
- * a period is written "15 days", "1 week", "6 months", "1 year". */
-enum pm_unit { PM_DAY, PM_WEEK, PM_MONTH, PM_YEAR };
+/* Calendar units, names in pm_unit_names ("day", "week", "month", "year",
+ * "hour", "minute", "second"); a period is written "15 days", "1 week",
+ * "6 months", "1 year", "8 hours". Sub-day units (appended, so the indexes
+ * of the others stay) are for shifts' rounds and for tests with short
+ * periods: their occurrences are instants, not dates. */
+enum pm_unit { PM_DAY, PM_WEEK, PM_MONTH, PM_YEAR, PM_HOUR, PM_MINUTE, PM_SECOND };
 extern const char *const pm_unit_names[];
 
 struct pm_period {
@@ -149,17 +152,27 @@ pm_find(const struct pm_set *set, const char *id);
 int
 pm_plan_covers(const struct pm_plan *p, const struct reg_device *d);
 
-/* Parses "N unit" (unit: day, week, month or year, singular or plural;
- * N 1..999) into out. Returns 0 or -1. Pure. */
+/* Parses "N unit" (unit: day, week, month, year, hour, minute or second,
+ * singular or plural; N 1..999) into out. Returns 0 or -1. Pure. */
 int
 pm_period_parse(const char *s, struct pm_period *out);
 
-/* The shortest and the longest a period can last, in days (a month is 28 to
- * 31 days, a year 365 or 366). */
+/* The shortest and the longest a period can last, in whole days (a month
+ * is 28 to 31 days, a year 365 or 366; a sub-day period rounds down). */
 long
 pm_period_min_days(const struct pm_period *p);
 long
 pm_period_max_days(const struct pm_period *p);
+
+/* The same in milliseconds (exact for sub-day periods). */
+long long
+pm_period_min_ms(const struct pm_period *p);
+long long
+pm_period_max_ms(const struct pm_period *p);
+
+/* 1 when the unit is hour, minute or second. */
+int
+pm_unit_sub_day(int unit);
 
 /* Writes the period as "15 days", "1 month" into buf. Returns buf. */
 const char *

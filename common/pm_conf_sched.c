@@ -70,20 +70,40 @@ pm_period_parse(const char *s, struct pm_period *out)
 	return out->unit < 0 ? -1 : 0;
 }
 
+/* Per unit (enum pm_unit order), the shortest and longest it lasts. */
+static const long long unit_min_ms[] = {
+	PM_DAY_MS, 7 * PM_DAY_MS, 28 * PM_DAY_MS, 365 * PM_DAY_MS, 3600000, 60000, 1000};
+static const long long unit_max_ms[] = {
+	PM_DAY_MS, 7 * PM_DAY_MS, 31 * PM_DAY_MS, 366 * PM_DAY_MS, 3600000, 60000, 1000};
+
+int
+pm_unit_sub_day(int unit)
+{
+	return unit == PM_HOUR || unit == PM_MINUTE || unit == PM_SECOND;
+}
+
+long long
+pm_period_min_ms(const struct pm_period *p)
+{
+	return p->count * unit_min_ms[p->unit];
+}
+
+long long
+pm_period_max_ms(const struct pm_period *p)
+{
+	return p->count * unit_max_ms[p->unit];
+}
+
 long
 pm_period_min_days(const struct pm_period *p)
 {
-	static const long days[] = {1, 7, 28, 365};
-
-	return p->count * days[p->unit];
+	return (long)(pm_period_min_ms(p) / PM_DAY_MS);
 }
 
 long
 pm_period_max_days(const struct pm_period *p)
 {
-	static const long days[] = {1, 7, 31, 366};
-
-	return p->count * days[p->unit];
+	return (long)(pm_period_max_ms(p) / PM_DAY_MS);
 }
 
 const char *
@@ -231,11 +251,19 @@ check_fit(const struct pm_plan *p, struct cfg_errs *errs)
 	char per[32];
 	int rc = 0;
 
-	if (p->has_calendar && p->every.count &&
-	    p->lead_ms >= pm_period_min_days(&p->every) * PM_DAY_MS) {
+	if (p->has_calendar && p->every.count && p->lead_ms >= pm_period_min_ms(&p->every)) {
 		cfg_error(errs, pm_at(p->node, "lead_time"),
 			  "lead_time: must be shorter than the period (every %s): the next "
 			  "occurrence would be requested before this one is due",
+			  pm_period_str(&p->every, per, sizeof per));
+		rc = -1;
+	}
+	/* A sub-day plan comes several times a day: its occurrences are
+	 * instants, and a daily window would skip most of them. */
+	if (p->has_calendar && p->every.count && pm_unit_sub_day(p->every.unit) && p->has_window) {
+		cfg_error(errs, pm_at(p->node, "window"),
+			  "window: a plan every %s has no time window (its occurrences are "
+			  "instants, not days)",
 			  pm_period_str(&p->every, per, sizeof per));
 		rc = -1;
 	}
@@ -278,7 +306,7 @@ less_often(const struct pm_period *set, const struct pm_period *plan)
 {
 	if (set->unit == plan->unit)
 		return set->count > plan->count;
-	return pm_period_min_days(set) > pm_period_max_days(plan);
+	return pm_period_min_ms(set) > pm_period_max_ms(plan);
 }
 
 static int

@@ -46,6 +46,7 @@ start)
 	"$fmctl" apply config/
 	run_daemon ingestd
 	run_daemon alertd
+	run_daemon schedd
 	cat <<-EOF
 
 	Demo servers are running (data under var/):
@@ -53,6 +54,7 @@ start)
 	  PostgreSQL  $FM_DB_CONNINFO
 	  ingestd     pid $(cat "$var/ingestd.pid"), log var/ingestd.log
 	  alertd      pid $(cat "$var/alertd.pid"), log var/alertd.log
+	  schedd      pid $(cat "$var/schedd.pid"), log var/schedd.log
 	Try:
 	  . var/env.sh
 	  mosquitto_pub -h 127.0.0.1 -p \$BROKER_PORT -u fmsim -P "\$FM_MQTT_PASS_fmsim" -q 1 \\
@@ -64,11 +66,14 @@ start)
 	  mosquitto_pub -h 127.0.0.1 -p \$BROKER_PORT -u fmsim -P "\$FM_MQTT_PASS_fmsim" -q 1 \\
 	    -t fm/v1/demo/dev/elev-1a/event -m '{"seq":1,"event":"entrapment","state":"active"}'
 	  psql -c 'select alarm_id, rule_id, severity, state from alarms'
-	schedd and dispatchd are not built yet (issues #5-#7).
+	Preventive maintenance: the plans never done are requested at once:
+	  psql -c 'select plan_id, device_id, last_request_key, next_due from pm_state'
+	dispatchd is not built yet (issue #6).
 	Stop everything with:  make demo-stop
 	EOF
 	;;
 stop)
+	stop_daemon schedd
 	stop_daemon alertd
 	stop_daemon ingestd
 	if [ -f "$var/env.sh" ]; then "$servers" stop "$var"; echo "demo stopped (data kept in var/; rm -rf var to start afresh)"; else echo "demo not running"; fi

@@ -3,7 +3,7 @@
  * date (window start or midnight, through the zone's gaps and overlaps), and
  * the occurrence keys. Pure: it reads no clock and keeps no state; schedd's
  * main.c publishes and persists what it computes. */
-#include "schedd/due.h"
+#include "schedd/due_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,8 +20,8 @@ due_date_cmp(const struct due_date *a, const struct due_date *b)
 	return 0;
 }
 
-static int
-date_valid(const struct due_date *d)
+int
+due_date_valid(const struct due_date *d)
 {
 	return d->year >= 0 && d->year <= 9999 && d->month >= 1 && d->month <= 12 && d->day >= 1 &&
 	       d->day <= tu_days_in_month(d->year, d->month);
@@ -69,6 +69,10 @@ date_add(const struct due_date *from, enum due_unit unit, long long n, struct du
 		out->month = c.month;
 		out->day = c.day;
 		return 0;
+	case DUE_HOUR:
+	case DUE_MINUTE:
+	case DUE_SECOND: /* instants, due_instant.c: never stepped by date */
+		break;
 	}
 	return -1;
 }
@@ -86,9 +90,8 @@ due_date_of(const struct tu_zone *z, long long utc_ms, struct due_date *out)
 	return 0;
 }
 
-/* The instant of local time sec_of_day on date d. */
-static int
-local_instant(const struct tu_zone *z, const struct due_date *d, int sec_of_day, long long *ms)
+int
+due_local_instant(const struct tu_zone *z, const struct due_date *d, int sec_of_day, long long *ms)
 {
 	struct tu_civil c;
 
@@ -111,15 +114,15 @@ occurrence_instants(const struct due_plan *p, const struct tu_zone *z, const str
 	int start_s = p->has_window ? p->window_start_s : 0;
 	int end_s = p->has_window ? p->window_end_s : 0;
 
-	if (local_instant(z, d, start_s, due_ms) != 0)
+	if (due_local_instant(z, d, start_s, due_ms) != 0)
 		return -1;
 	if (end_s > start_s)
-		return local_instant(z, d, end_s, end_ms);
+		return due_local_instant(z, d, end_s, end_ms);
 	if (date_add(d, DUE_DAY, 1, &next) != 0) {
 		*end_ms = TU_MAX_MS; /* 9999-12-31: the window runs to the end of time */
 		return 0;
 	}
-	return local_instant(z, &next, end_s, end_ms);
+	return due_local_instant(z, &next, end_s, end_ms);
 }
 
 static long long
@@ -214,6 +217,19 @@ fill(const struct due_plan *p, const struct tu_zone *z, const struct due_date *d
 	return 0;
 }
 
+long long
+due_grid_pick(long long covered, long long k_now, int has_history, struct due_result *out)
+{
+	if (k_now > covered) {
+		out->state = DUE_READY;
+		out->missed = has_history ? k_now - covered - 1 : 0;
+		return k_now;
+	}
+	out->state = DUE_WAIT;
+	out->missed = 0;
+	return covered + 1;
+}
+
 static int
 next_fixed(const struct due_plan *p, const struct tu_zone *z, const struct due_history *h,
 	   long long now_ms, struct due_result *out)
@@ -235,15 +251,7 @@ next_fixed(const struct due_plan *p, const struct tu_zone *z, const struct due_h
 	}
 	if (grid_index_due_by(p, z, sat_add(now_ms, p->lead_ms), &k_now) != 0)
 		return -1;
-	if (k_now > covered) {
-		out->state = DUE_READY;
-		out->missed = has_history ? k_now - covered - 1 : 0;
-		k = k_now;
-	} else {
-		out->state = DUE_WAIT;
-		out->missed = 0;
-		k = covered + 1;
-	}
+	k = due_grid_pick(covered, k_now, has_history, out);
 	if (grid_date(p, k, &d) != 0)
 		return -1;
 	return fill(p, z, &d, out);
@@ -283,10 +291,18 @@ next_floating(const struct due_plan *p, const struct tu_zone *z, const struct du
 }
 
 int
+due_unit_sub_day(enum due_unit u)
+{
+	return u == DUE_HOUR || u == DUE_MINUTE || u == DUE_SECOND;
+}
+
+int
 due_plan_valid(const struct due_plan *p)
 {
 	if (p->unit != DUE_DAY && p->unit != DUE_WEEK && p->unit != DUE_MONTH &&
-	    p->unit != DUE_YEAR)
+	    p->unit != DUE_YEAR && !due_unit_sub_day(p->unit))
+		return 0;
+	if (due_unit_sub_day(p->unit) && p->has_window)
 		return 0;
 	if (p->every < 1 || p->every > DUE_EVERY_MAX)
 		return 0;
@@ -296,7 +312,7 @@ due_plan_valid(const struct due_plan *p)
 			      p->window_end_s < 0 || p->window_end_s >= 86400))
 		return 0;
 	if (p->anchor == DUE_FIXED)
-		return date_valid(&p->anchor_date);
+		return due_date_valid(&p->anchor_date);
 	return p->anchor == DUE_FLOATING;
 }
 
@@ -304,12 +320,21 @@ int
 due_next(const struct due_plan *p, const struct tu_zone *z, const struct due_history *h,
 	 long long now_ms, struct due_result *out)
 {
-	if (!due_plan_valid(p) || (h->has_last_requested && !date_valid(&h->last_requested)))
+	int sub_day = due_plan_valid(p) && due_unit_sub_day(p->unit);
+
+	if (sub_day && !due_instant_history_valid(h, now_ms))
 		return -1;
-	if (now_ms < TU_MIN_MS || now_ms > TU_MAX_MS ||
-	    (h->has_last_done && (h->last_done_ms < TU_MIN_MS || h->last_done_ms > TU_MAX_MS)))
+	if (!sub_day &&
+	    (!due_plan_valid(p) || (h->has_last_requested && !due_date_valid(&h->last_requested))))
+		return -1;
+	if (!sub_day &&
+	    (now_ms < TU_MIN_MS || now_ms > TU_MAX_MS ||
+	     (h->has_last_done && (h->last_done_ms < TU_MIN_MS || h->last_done_ms > TU_MAX_MS))))
 		return -1;
 	memset(out, 0, sizeof(*out));
+	if (sub_day)
+		return p->anchor == DUE_FIXED ? due_instant_fixed(p, z, h, now_ms, out)
+					      : due_instant_floating(p, z, h, now_ms, out);
 	if (p->anchor == DUE_FIXED)
 		return next_fixed(p, z, h, now_ms, out);
 	return next_floating(p, z, h, now_ms, out);
@@ -320,29 +345,25 @@ due_date_format(const struct due_date *d, char *buf, size_t cap)
 {
 	if (cap > 0)
 		buf[0] = '\0';
-	if (!date_valid(d) || cap < DUE_DATE_LEN)
+	if (!due_date_valid(d) || cap < DUE_DATE_LEN)
 		return -1;
 	snprintf(buf, cap, "%04d-%02d-%02d", d->year, d->month, d->day);
 	return DUE_DATE_LEN - 1;
 }
 
-static int
-id_ok(const char *id)
+int
+due_id_ok(const char *id)
 {
 	return id[0] != '\0' && strchr(id, ':') == NULL;
 }
 
 int
-due_key(char *buf, size_t cap, const char *plan, const char *device, const struct due_date *d)
+due_key_join(char *buf, size_t cap, const char *plan, const char *device, const char *when)
 {
-	char date[DUE_DATE_LEN];
-	int n;
+	int n = -1;
 
-	if (cap > 0)
-		buf[0] = '\0';
-	if (!id_ok(plan) || !id_ok(device) || due_date_format(d, date, sizeof(date)) < 0)
-		return -1;
-	n = snprintf(buf, cap, "%s:%s:%s", plan, device, date);
+	if (due_id_ok(plan) && due_id_ok(device) && when)
+		n = snprintf(buf, cap, "%s:%s:%s", plan, device, when);
 	if (n < 0 || (size_t)n >= cap) {
 		if (cap > 0)
 			buf[0] = '\0';
@@ -351,8 +372,17 @@ due_key(char *buf, size_t cap, const char *plan, const char *device, const struc
 	return n;
 }
 
-static int
-digits(const char *s, int n, int *out)
+int
+due_key(char *buf, size_t cap, const char *plan, const char *device, const struct due_date *d)
+{
+	char date[DUE_DATE_LEN];
+
+	return due_key_join(buf, cap, plan, device,
+			    due_date_format(d, date, sizeof(date)) < 0 ? NULL : date);
+}
+
+int
+due_digits(const char *s, int n, int *out)
 {
 	int v = 0;
 
@@ -373,8 +403,8 @@ due_key_date(const char *key, struct due_date *out)
 
 	if (s == NULL || strlen(++s) != DUE_DATE_LEN - 1 || s[4] != '-' || s[7] != '-')
 		return -1;
-	if (digits(s, 4, &d.year) != 0 || digits(s + 5, 2, &d.month) != 0 ||
-	    digits(s + 8, 2, &d.day) != 0 || !date_valid(&d))
+	if (due_digits(s, 4, &d.year) != 0 || due_digits(s + 5, 2, &d.month) != 0 ||
+	    due_digits(s + 8, 2, &d.day) != 0 || !due_date_valid(&d))
 		return -1;
 	*out = d;
 	return 0;

@@ -2,8 +2,10 @@
  * history, now) -> the next occurrence to request, when it is due, when its
  * request must be published, and how many occurrences a downtime skipped.
  * Occurrences are local dates in the site's zone; their identity is the key
- * "plan:device:YYYY-MM-DD". The plan model here is schedd's own, not the
- * configuration's: main.c maps the configuration onto it.
+ * "plan:device:YYYY-MM-DD" (plans every N hours, minutes or seconds:
+ * instants, keyed "plan:device:YYYY-MM-DDTHH:MM:SS" local; due_instant.c).
+ * The plan model here is schedd's own, not the configuration's: conf_db.c
+ * maps the configuration onto it.
  * Pure: no I/O, no clock (now_ms comes in), no allocation, no globals. */
 #ifndef FM_SCHEDD_DUE_H
 #define FM_SCHEDD_DUE_H
@@ -20,7 +22,14 @@
 /* "YYYY-MM-DD" and its NUL. */
 #define DUE_DATE_LEN 11
 
-enum due_unit { DUE_DAY, DUE_WEEK, DUE_MONTH, DUE_YEAR };
+/* "YYYY-MM-DDTHH:MM:SS" and its NUL: the local time of a sub-day occurrence. */
+#define DUE_TIME_LEN 20
+
+/* Sub-day units (hour, minute, second) make occurrences instants rather
+ * than dates: fixed, anchor_date's local midnight + k * every (exact
+ * elapsed time, whatever the zone's clock changes do); floating, the last
+ * completion + every. They have no window. */
+enum due_unit { DUE_DAY, DUE_WEEK, DUE_MONTH, DUE_YEAR, DUE_HOUR, DUE_MINUTE, DUE_SECOND };
 
 /* fixed: occurrences on the calendar grid anchor + k * every units (k >= 0),
  * whether or not the previous one was done; floating: the next occurrence is
@@ -51,7 +60,8 @@ struct due_history {
 	int has_last_done;
 	long long last_done_ms; /* UTC */
 	int has_last_requested;
-	struct due_date last_requested;
+	struct due_date last_requested; /* plans by date */
+	long long last_requested_ms;    /* sub-day plans: the occurrence's instant */
 };
 
 enum due_state {
@@ -99,8 +109,12 @@ int
 due_next(const struct due_plan *p, const struct tu_zone *z, const struct due_history *h,
 	 long long now_ms, struct due_result *out);
 
+/* 1 for hour, minute and second. */
+int
+due_unit_sub_day(enum due_unit u);
+
 /* 1 when p is within its bounds (every, window, lead, a valid anchor date
- * for a fixed plan), else 0. */
+ * for a fixed plan, no window for a sub-day plan), else 0. */
 int
 due_plan_valid(const struct due_plan *p);
 
@@ -130,5 +144,18 @@ due_key(char *buf, size_t cap, const char *plan, const char *device, const struc
  * 0, or -1 when the key does not end in a valid ":YYYY-MM-DD". */
 int
 due_key_date(const char *key, struct due_date *out);
+
+/* The key of a sub-day occurrence due at utc_ms:
+ * "plan:device:YYYY-MM-DDTHH:MM:SS", the local time in zone z (whole
+ * seconds). Returns its length, or -1 as due_key. */
+int
+due_key_time(char *buf, size_t cap, const char *plan, const char *device, const struct tu_zone *z,
+	     long long utc_ms);
+
+/* The instant of a key made by due_key_time, read in zone z (a time an
+ * overlap repeats is the earlier). 0, or -1 when the key does not end in a
+ * valid ":YYYY-MM-DDTHH:MM:SS" local time of z. */
+int
+due_key_instant(const char *key, const struct tu_zone *z, long long *utc_ms);
 
 #endif

@@ -109,6 +109,9 @@ static const struct reject_case rejects[] = {
 	{WOR, REQ("\"due_at\":\"tomorrow\","), MSG_ERR_DUE_AT_TYPE},
 	{WOR, REQ("\"due_at\":1.5,"), MSG_ERR_DUE_AT_TYPE},
 	{WOR, REQ("\"due_at\":-1,"), MSG_ERR_DUE_AT_NEGATIVE},
+	{WOR, REQ("\"missed\":\"2\","), MSG_ERR_MISSED_TYPE},
+	{WOR, REQ("\"missed\":2.5,"), MSG_ERR_MISSED_TYPE},
+	{WOR, REQ("\"missed\":-1,"), MSG_ERR_MISSED_NEGATIVE},
 	{WOR, REQ_HEAD REQ_SITE REQ_MID "\"title\":\"t\"}", MSG_ERR_SLA_START_MISSING},
 	{WOR, REQ_HEAD REQ_SITE REQ_MID "\"title\":\"t\",\"sla_start\":null}",
 	 MSG_ERR_SLA_START_TYPE},
@@ -242,7 +245,7 @@ test_valid_wo_request(void **state)
 		"\"device\":\"pump-01\",\"kind\":\"preventive\",\"priority\":\"ordinary\","
 		"\"skill\":\"plumber\",\"assignee\":\"wang-3\",\"title\":\"\\u6c34\\u6cf5 PM\","
 		"\"alarm_id\":null,\"plan_id\":\"pm-pump-q\",\"due_at\":1764000000000,"
-		"\"sla_start\":1763891234000}";
+		"\"sla_start\":1763891234000,\"missed\":4}";
 	static const char bare[] = REQ(
 		"\"device\":null,\"skill\":null,\"assignee\":null,\"alarm_id\":\"A-1\",\"due_at\":"
 		"null,");
@@ -266,6 +269,8 @@ test_valid_wo_request(void **state)
 	assert_true(wor.has_due_at);
 	assert_int_equal(wor.due_at_ms, 1764000000000LL);
 	assert_int_equal(wor.sla_start_ms, 1763891234000LL);
+	assert_true(wor.has_missed);
+	assert_int_equal(wor.missed, 4);
 
 	assert_int_equal(decode(WOR, bare, sizeof(bare) - 1, &lim), MSG_OK);
 	assert_int_equal(wor.kind, MSG_WO_EQUIPMENT_FAULT);
@@ -273,6 +278,7 @@ test_valid_wo_request(void **state)
 	assert_string_equal(wor.device, "");
 	assert_string_equal(wor.alarm_id, "A-1");
 	assert_false(wor.has_due_at);
+	assert_false(wor.has_missed);
 }
 
 static void

@@ -169,7 +169,10 @@ test_wo_request_exact_and_round_trip(void **state)
 				strcpy(req.plan_id, "pm-pump-q");
 				req.has_due_at = 1;
 				req.due_at_ms = 1764000000000LL + k;
+				req.has_missed = p;
+				req.missed = p ? 3 + s : 0;
 				n = msg_encode_wo_request(&req, buf, sizeof(buf));
+				assert_int_equal(strstr(buf, "\"missed\":") != NULL, p);
 				assert_true(n > 0);
 				assert_int_equal(
 					msg_decode_wo_request(buf, (size_t)n, NULL, NULL, &back),
@@ -198,6 +201,7 @@ test_wo_request_rejects(void **state)
 	BAD(req.priority = (enum msg_wo_priority) - 1);
 	BAD(strcpy(req.skill, "a.b"));
 	BAD(strcpy(req.assignee, "li wei"));
+	BAD((req.has_missed = 1, req.missed = -1));
 	BAD(req.title[0] = '\0');
 	BAD(memset(req.title, 't', sizeof(req.title)));
 	BAD(strcpy(req.title, "bad \xff"));

@@ -159,7 +159,7 @@ test_invalid(void **state)
 	static struct tu_zone z;
 	const struct due_plan ok = {DUE_MONTH, 1, DUE_FIXED, {2025, 1, 31}, 1, 0, 6 * 3600, 0};
 	struct due_plan bad[12];
-	struct due_history h = {0, 0, 0, {0, 0, 0}};
+	struct due_history h = {0, 0, 0, {0, 0, 0}, 0};
 	struct due_result r;
 	long long now = fx_at("2025-06-15T00:00:00Z");
 	int n = 0;
@@ -209,7 +209,7 @@ test_end_of_calendar(void **state)
 	static struct tu_zone z;
 	const struct due_plan yearly = {DUE_YEAR, 1, DUE_FIXED, {9999, 1, 1}, 0, 0, 0, 0};
 	struct due_plan floating = yearly;
-	struct due_history h = {0, 0, 1, {9999, 1, 1}};
+	struct due_history h = {0, 0, 1, {9999, 1, 1}, 0};
 	struct due_result r;
 
 	(void)state;

@@ -76,7 +76,7 @@ test_loop_once_per_occurrence(void **state)
 	};
 	static const long long want_missed[] = {0, 0, 0, 0, 0, 2, 0, 0, 0, 0};
 	const struct due_plan p = {DUE_MONTH, 1, DUE_FIXED, {2024, 1, 31}, 1, 0, 6 * 3600, 0};
-	struct due_history h = {0, 0, 0, {0, 0, 0}};
+	struct due_history h = {0, 0, 0, {0, 0, 0}, 0};
 	long long down_from = fx_at("2024-06-10T00:00:00Z"),
 		  down_to = fx_at("2024-09-12T00:00:00Z");
 	long long end = fx_at("2025-01-01T00:00:00Z"), done_at = 0;
