@@ -8,6 +8,7 @@
 #include "schedd/conf_db.h"
 #include "schedd/state.h"
 #include "db.h"
+#include "cdb.h"
 #include "log.h"
 
 #include <errno.h>
@@ -333,24 +334,22 @@ load_insts(struct load *l, struct sched_conf *c)
 	return rc;
 }
 
+/* The registry (people, roster, teams for notify lists) as fmctl apply
+ * stored it, in the same snapshot as the plans. */
 static int
-load_registry(struct load *l, struct sched_conf *c, const char *dir)
+load_registry(struct load *l, struct sched_conf *c)
 {
-	struct cfg_errs errs;
-	int rc;
+	struct cdb cd = {l->db, l->err, l->errcap};
 
-	cfg_errs_init(&errs);
-	rc = reg_load_dir(dir, &c->reg, &errs);
-	if (rc < 0)
-		fail(l, "registry of %s: %s", dir, errs.n ? errs.msg[0] : "does not load");
-	cfg_errs_free(&errs);
-	if (rc == 0 && who_build(&c->who, &c->reg, NULL) < 0)
+	if (cdb_load_reg(&cd, &c->reg, 1) < 0)
+		return -1;
+	if (who_build(&c->who, &c->reg, NULL) < 0)
 		log_warn("roster_zone", "reason=\"a site's time zone is missing: UTC used\"");
-	return rc;
+	return 0;
 }
 
 struct sched_conf *
-sconf_load(struct db *db, const char *config_dir, char *err, size_t errcap)
+sconf_load(struct db *db, char *err, size_t errcap)
 {
 	struct sched_conf *c = xcalloc(1, sizeof *c);
 	struct load l = {db, err, errcap};
@@ -374,10 +373,10 @@ sconf_load(struct db *db, const char *config_dir, char *err, size_t errcap)
 	if (rc == 0)
 		rc = load_insts(&l, c);
 	if (rc == 0)
+		rc = load_registry(&l, c);
+	if (rc == 0)
 		rc = state_restore(db, c, err, errcap);
 	db_rollback(db); /* read only: nothing to commit */
-	if (rc == 0)
-		rc = load_registry(&l, c, config_dir);
 out:
 	if (rc == 0)
 		return c;

@@ -3,8 +3,8 @@
  * time zones, and the instances — each (plan, device) a plan covers,
  * expanded by the database from devices (ids, asset types, tags, site), or
  * (plan, "") for a site-level plan — read in one snapshot at start and on
- * SIGHUP. The people and roster for notify lists come from the registry of
- * config_dir (see README: schedd). */
+ * SIGHUP, with the registry (people, roster, teams: who resolves notify
+ * lists) in the same snapshot. */
 #ifndef FM_SCHEDD_CONF_DB_H
 #define FM_SCHEDD_CONF_DB_H
 
@@ -32,10 +32,10 @@ struct sched_conf {
 /* Reads everything into a new configuration with every instance in its
  * first state (sched_inst_init), then pm_state over it (state.h). NULL on
  * failure, with a one-line reason in err: the server is down, a query
- * failed, a row this build cannot take (unknown unit, zone, bad bounds), or
- * the registry of config_dir did not load. Free with sconf_free. */
+ * failed, or a row this build cannot take (unknown unit, zone, bad bounds).
+ * Free with sconf_free. */
 struct sched_conf *
-sconf_load(struct db *db, const char *config_dir, char *err, size_t errcap);
+sconf_load(struct db *db, char *err, size_t errcap);
 
 /* NULL is a no-op. */
 void

@@ -27,7 +27,7 @@ schedd_load(struct schedd *g)
 		return -1;
 	if (db_require_schema(g->db, SCHEDD_SCHEMA_VERSION) < 0 || state_prepare(g->db) < 0)
 		return -1;
-	g->conf = sconf_load(g->db, g->d.cfg.config_dir, err, sizeof err);
+	g->conf = sconf_load(g->db, err, sizeof err);
 	if (!g->conf) {
 		log_error("config_failed", "reason=\"%s\"", err);
 		return -1;
@@ -62,7 +62,7 @@ schedd_reload(struct schedd *g)
 	struct sched_conf *c, *old;
 
 	schedd_flush(g, 1); /* what the old one knows is on record first */
-	c = sconf_load(g->db, g->d.cfg.config_dir, err, sizeof err);
+	c = sconf_load(g->db, err, sizeof err);
 	if (!c) {
 		log_warn("reload_rejected",
 			 "reason=\"%s; the new configuration did not load, the old one stays\"",

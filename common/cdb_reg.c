@@ -1,10 +1,10 @@
-/* conf_db_reg.c — the registry tables of 001_registry.sql into a struct reg:
+/* cdb_reg.c — the registry tables of 001_registry.sql into a struct reg:
  * one constant query per table, rows in byte order of their ids (COLLATE
  * "C", which is strcmp's) so that each array is its own sorted index, and
  * the link tables (feeds, roles, skills, areas, team members) merged into
  * their owners' lists in the same order. Checks only what the code relies
  * on: ids in strict order, names that fit, known asset types, sane cycles. */
-#include "alertd/conf_db_int.h"
+#include "cdb.h"
 #include "log.h"
 
 #include <stddef.h>
