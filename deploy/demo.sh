@@ -47,6 +47,7 @@ start)
 	run_daemon ingestd
 	run_daemon alertd
 	run_daemon schedd
+	run_daemon dispatchd
 	cat <<-EOF
 
 	Demo servers are running (data under var/):
@@ -55,6 +56,7 @@ start)
 	  ingestd     pid $(cat "$var/ingestd.pid"), log var/ingestd.log
 	  alertd      pid $(cat "$var/alertd.pid"), log var/alertd.log
 	  schedd      pid $(cat "$var/schedd.pid"), log var/schedd.log
+	  dispatchd   pid $(cat "$var/dispatchd.pid"), log var/dispatchd.log
 	Try:
 	  . var/env.sh
 	  mosquitto_pub -h 127.0.0.1 -p \$BROKER_PORT -u fmsim -P "\$FM_MQTT_PASS_fmsim" -q 1 \\
@@ -68,11 +70,14 @@ start)
 	  psql -c 'select alarm_id, rule_id, severity, state from alarms'
 	Preventive maintenance: the plans never done are requested at once:
 	  psql -c 'select plan_id, device_id, last_request_key, next_due from pm_state'
-	dispatchd is not built yet (issue #6).
+	Work orders (dispatchd): the open ones, and their retained states:
+	  psql -c 'select wo_id, kind, state, assignee, escalation_level from work_orders'
+	  mosquitto_sub -h 127.0.0.1 -p \$BROKER_PORT -u fmctl -P "\$FM_MQTT_PASS_fmctl" -t 'fm/v1/demo/wo/+' -v
 	Stop everything with:  make demo-stop
 	EOF
 	;;
 stop)
+	stop_daemon dispatchd
 	stop_daemon schedd
 	stop_daemon alertd
 	stop_daemon ingestd

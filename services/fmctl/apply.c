@@ -1,9 +1,10 @@
 /* apply.c — `fmctl apply [DIR] [--dry-run] [--prune]`: validates the
  * configuration like `fmctl check` (and refuses on any problem), then writes
- * the registry, the rules and the maintenance plans into PostgreSQL in one transaction and reports
+ * the registry, the rules, the maintenance plans and the service levels
+ * into PostgreSQL in one transaction and reports
  * per table what was inserted, updated and removed. --dry-run does the same
  * work and rolls back. The writing itself is apply_tables.c's,
- * apply_rules.c's and apply_plans.c's. */
+ * apply_rules.c's, apply_plans.c's and apply_sla.c's. */
 #include "apply.h"
 #include "confcheck.h"
 #include "db.h"
@@ -20,6 +21,8 @@
 #define RULES_SCHEMA_VERSION 7
 /* The migration that gave pm_plans the columns of maintenance.yaml. */
 #define PLANS_SCHEMA_VERSION 9
+/* The migration that made the service-level tables. */
+#define SLA_SCHEMA_VERSION 11
 
 struct apply_opts {
 	const char *dir;
@@ -105,6 +108,8 @@ write_registry(struct db *db, const struct fmctl_conf *c, const struct apply_opt
 		s = apply_rules(db, &c->rules, ao->prune, ao->dry_run, mem, res);
 	if (s == DB_OK && c->has_plans)
 		s = apply_plans(db, &c->plans, ao->prune, ao->dry_run, mem, res);
+	if (s == DB_OK && c->has_sla)
+		s = apply_sla(db, &c->sla, res);
 	if (s == DB_OK && !ao->dry_run)
 		s = db_commit(db);
 	else
@@ -155,6 +160,14 @@ run(const struct fmctl_conf *c, const struct apply_opts *ao)
 	if (c->has_plans && version < PLANS_SCHEMA_VERSION) {
 		fprintf(stderr,
 			"fmctl: the database has no maintenance-plan columns (schema version %d); "
+			"run fmctl migrate first\n",
+			version);
+		rc = FMCTL_FINDING;
+		goto out;
+	}
+	if (c->has_sla && version < SLA_SCHEMA_VERSION) {
+		fprintf(stderr,
+			"fmctl: the database has no service-level tables (schema version %d); "
 			"run fmctl migrate first\n",
 			version);
 		rc = FMCTL_FINDING;

@@ -1,7 +1,7 @@
 /* apply.h — the writers behind `fmctl apply`: bring the registry tables and
- * the rules and maintenance-plan tables in line with a checked configuration inside the caller's
- * transaction, changing only rows that differ, and count what they did per
- * table. */
+ * the rules, maintenance-plan and service-level tables in line with a
+ * checked configuration inside the caller's transaction, changing only rows
+ * that differ, and count what they did per table. */
 #ifndef FM_APPLY_H
 #define FM_APPLY_H
 
@@ -9,10 +9,11 @@
 #include "pm_conf.h"
 #include "registry.h"
 #include "rules_conf.h"
+#include "sla_conf.h"
 
 #include <stdio.h>
 
-#define APPLY_MAX_TABLES 16
+#define APPLY_MAX_TABLES 24
 
 struct apply_tally {
 	const char *table;
@@ -48,5 +49,11 @@ apply_rules(struct db *db, const struct rcf_set *set, int prune, int dry_run, FI
 enum db_status
 apply_plans(struct db *db, const struct pm_set *set, int prune, int dry_run, FILE *out,
 	    struct apply_result *res);
+
+/* The same for sla.yaml (schemas/sql/011_dispatch.sql): sla_clocks,
+ * sla_settings and sla_escalation, one tally each appended to res. The
+ * document is whole: escalation steps past its chain are deleted. */
+enum db_status
+apply_sla(struct db *db, const struct sla_conf *c, struct apply_result *res);
 
 #endif

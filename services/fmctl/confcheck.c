@@ -59,6 +59,21 @@ check_plans(struct fmctl_conf *c, struct cfg_errs *errs)
 	return pm_load_dir(c->dir, reg, &c->plans, errs);
 }
 
+/* Like rules.yaml: a directory without sla.yaml has no service levels. */
+static int
+check_sla(struct fmctl_conf *c, struct cfg_errs *errs)
+{
+	const struct reg *reg = c->reg.docs[0] && c->reg.docs[1] && c->reg.docs[2] ? &c->reg : NULL;
+	char path[PATH_MAX + 16];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", c->dir, SLA_FILE);
+	if (stat(path, &st) < 0 && errno == ENOENT)
+		return 0;
+	c->has_sla = 1;
+	return sla_load_dir(c->dir, reg, &c->sla, errs);
+}
+
 /* In dependency order; rules.yaml, maintenance.yaml and sla.yaml come after
  * the registry they refer to. */
 static const struct checker checkers[] = {
@@ -67,6 +82,7 @@ static const struct checker checkers[] = {
 	 check_registry},
 	{RCF_FILE, check_rules},
 	{PM_FILE, check_plans},
+	{SLA_FILE, check_sla},
 	{NULL, NULL},
 };
 
@@ -129,6 +145,7 @@ confcheck_free(struct fmctl_conf *c)
 {
 	rcf_free(&c->rules);
 	pm_free(&c->plans);
+	sla_free(&c->sla);
 	reg_free(&c->reg);
 	explicit_bzero(&c->fm, sizeof c->fm);
 }

@@ -1,8 +1,7 @@
 /* confcheck.h — loads and validates a configuration directory for `fmctl
- * check` and `fmctl apply`: fm.yaml, the registry files, the alarm rules and
- * the maintenance plans,
- * through a table of file checkers that later files (maintenance plans,
- * SLAs) join. */
+ * check` and `fmctl apply`: fm.yaml, the registry files, the alarm rules,
+ * the maintenance plans and the work-order service levels (sla.yaml),
+ * through a table of file checkers that later files join. */
 #ifndef FM_CONFCHECK_H
 #define FM_CONFCHECK_H
 
@@ -11,6 +10,7 @@
 #include "pm_conf.h"
 #include "registry.h"
 #include "rules_conf.h"
+#include "sla_conf.h"
 
 #include <limits.h>
 #include <stddef.h>
@@ -25,6 +25,8 @@ struct fmctl_conf {
 	int has_rules; /* rules.yaml exists (and rules holds what it checked) */
 	struct pm_set plans;
 	int has_plans; /* maintenance.yaml exists (and plans holds what it checked) */
+	struct sla_conf sla;
+	int has_sla; /* sla.yaml exists (and sla holds what it checked) */
 };
 
 /* Resolves the files (dir_arg NULL: the directory of -c FILE and that file;

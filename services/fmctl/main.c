@@ -1,6 +1,7 @@
 /* fmctl — the command-line tool for operators and people. main.c only parses
  * the global options and dispatches to one file per subcommand. */
 #include "fmctl.h"
+#include "report.h"
 #include "log.h"
 
 #include <stdio.h>
@@ -17,6 +18,7 @@ static const struct command commands[] = {
 	{"migrate", cmd_migrate, "apply pending database migrations (idempotent)"},
 	{"check", cmd_check, "validate configuration [DIR] (default: config/)"},
 	{"apply", cmd_apply, "load the registry in [DIR] into PostgreSQL"},
+	{"report", cmd_report, "work-order KPIs of a site and period"},
 	{NULL, NULL, NULL},
 };
 
