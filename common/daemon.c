@@ -112,3 +112,29 @@ daemon_client_id(const struct daemon *d, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "%s-%s", d->name, d->self ? d->self->instance : "0");
 }
+
+struct mq *
+daemon_mq_new(const struct daemon *d, char *client_id, size_t cap, mq_handler handler, void *ctx,
+	      const char *const *filters, size_t n_filters)
+{
+	const struct fm_mqtt_conf *mc = &d->cfg.mqtt;
+	struct mq_opts o = {
+		.url = mc->url,
+		.client_id = client_id,
+		.username = mc->username[0] ? mc->username : NULL,
+		.password = mc->password[0] ? mc->password : NULL,
+		.ca_file = mc->ca_file[0] ? mc->ca_file : NULL,
+		.keepalive_s = mc->keepalive_s,
+		.session_expiry_s = mc->session_expiry_s,
+		.max_inflight = mc->max_inflight,
+		.connect_timeout_ms = mc->connect_timeout_ms,
+		.publish_timeout_ms = mc->publish_timeout_ms,
+	};
+	struct mq *m;
+
+	daemon_client_id(d, client_id, cap);
+	m = mq_new(&o, handler, ctx);
+	for (size_t i = 0; m && i < n_filters; i++)
+		mq_subscribe(m, filters[i], 1);
+	return m;
+}

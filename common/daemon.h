@@ -6,6 +6,7 @@
 #define FM_DAEMON_H
 
 #include "fmconf.h"
+#include "mqtt.h"
 
 #include <signal.h>
 
@@ -34,5 +35,14 @@ daemon_start(struct daemon *d, const char *name, const char *summary, int argc, 
 /* The fixed MQTT client id of this daemon instance: "<name>-<instance>". */
 void
 daemon_client_id(const struct daemon *d, char *buf, size_t cap);
+
+/* The daemon's MQTT client as config/fm.yaml describes it (URL, account,
+ * keepalive, persistent session, in-flight window, timeouts), with its fixed
+ * client id written into client_id, and the filters remembered as QoS 1
+ * subscriptions (made at connect, restored after every reconnect). Does not
+ * connect. NULL when the options are refused (logged). */
+struct mq *
+daemon_mq_new(const struct daemon *d, char *client_id, size_t cap, mq_handler handler, void *ctx,
+	      const char *const *filters, size_t n_filters);
 
 #endif

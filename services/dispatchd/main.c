@@ -46,26 +46,10 @@ start_mqtt(struct dispd *g)
 {
 	static const char *const filters[] = {"fm/v1/+/wo-request", "fm/v1/+/ops/+/wo",
 					      "fm/v1/+/ops/+/request", "fm/v1/+/ops/+/followup"};
-	const struct fm_mqtt_conf *mc = &g->d.cfg.mqtt;
-	struct mq_opts o = {
-		.url = mc->url,
-		.client_id = g->client_id,
-		.username = mc->username[0] ? mc->username : NULL,
-		.password = mc->password[0] ? mc->password : NULL,
-		.ca_file = mc->ca_file[0] ? mc->ca_file : NULL,
-		.keepalive_s = mc->keepalive_s,
-		.session_expiry_s = mc->session_expiry_s,
-		.max_inflight = mc->max_inflight,
-		.connect_timeout_ms = mc->connect_timeout_ms,
-		.publish_timeout_ms = mc->publish_timeout_ms,
-	};
-
-	daemon_client_id(&g->d, g->client_id, sizeof g->client_id);
-	g->mq = mq_new(&o, on_message, g);
+	g->mq = daemon_mq_new(&g->d, g->client_id, sizeof g->client_id, on_message, g, filters,
+			      sizeof filters / sizeof filters[0]);
 	if (!g->mq)
 		return -1;
-	for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
-		mq_subscribe(g->mq, filters[i], 1);
 	return mq_connect_retry(g->mq, -1, (volatile int *)&daemon_stop);
 }
 
