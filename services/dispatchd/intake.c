@@ -128,6 +128,7 @@ intake_request(struct dispd *g, const struct topic *t, const struct mq_msg *m, l
 	snprintf(o.alarm_id, sizeof o.alarm_id, "%s", r.alarm_id);
 	snprintf(o.plan_id, sizeof o.plan_id, "%s", r.plan_id);
 	n.due_at_ms = r.has_due_at ? r.due_at_ms : 0;
+	n.missed = r.has_missed ? r.missed : 0;
 	n.reporter = msg_wo_source_name(r.source);
 	if (open_order(g, &o, &n, r.assignee, now_ms, &dup) < 0)
 		return -1;

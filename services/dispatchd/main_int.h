@@ -18,7 +18,7 @@
 
 #include <pthread.h>
 
-#define DISPD_SCHEMA_VERSION 11
+#define DISPD_SCHEMA_VERSION 12
 #define DISPD_TICK_MS 250          /* how often the clocks are looked at */
 #define DISPD_NOBODY_RETRY_MS 5000 /* an order nobody could take is tried again */
 #define DISPD_DB_RETRY_MS 2000     /* after a failed write, the clocks wait this long */

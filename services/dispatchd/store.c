@@ -39,10 +39,10 @@ static const char sql_load[] =
 static const char sql_insert[] =
 	"INSERT INTO work_orders (wo_id, site_id, device_id, area_id, kind, priority, "
 	"complaint_grade, state, title, description, reporter, skill, created_at, sla_start_at, "
-	"source_alarm_id, plan_id, due_at, idempotency_key, repeat_of, source) "
+	"source_alarm_id, plan_id, due_at, idempotency_key, repeat_of, source, missed) "
 	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
 	"to_timestamp($13::bigint / 1000.0), to_timestamp($14::bigint / 1000.0), $15, $16, "
-	"to_timestamp($17::bigint / 1000.0), $18, $19, $20) "
+	"to_timestamp($17::bigint / 1000.0), $18, $19, $20, $21) "
 	"ON CONFLICT (idempotency_key) DO NOTHING RETURNING wo_id";
 
 static const char sql_update[] =
@@ -86,7 +86,7 @@ store_prepare(struct db *db)
 		const char *name, *sql;
 		int n;
 	} st[] = {
-		{"d_load", sql_load, 0},       {"d_insert", sql_insert, 20},
+		{"d_load", sql_load, 0},       {"d_insert", sql_insert, 21},
 		{"d_update", sql_update, 27},  {"d_event", sql_event, 7},
 		{"d_repeat", sql_repeat, 4},   {"d_rot_get", sql_rot_get, 1},
 		{"d_rot_set", sql_rot_set, 2},
@@ -209,6 +209,14 @@ ms_text(char *buf, long long ms)
 	return buf;
 }
 
+/* A count as text (never NULL: the column is NOT NULL). */
+static const char *
+ll_text(char *buf, long long n)
+{
+	snprintf(buf, 24, "%lld", n);
+	return buf;
+}
+
 static const char *
 opt(const char *s)
 {
@@ -239,10 +247,10 @@ event(struct db *db, const char *wo_id, const struct store_ev *e)
 int
 store_insert(struct db *db, const struct dorder *o, const struct store_new *n, int *dup)
 {
-	char t[3][24];
+	char t[4][24];
 	const struct store_ev created = {"created", NULL, "registered",
 					 o->source, NULL, o->w.created_ms};
-	const char *p[20] = {o->wo_id,
+	const char *p[21] = {o->wo_id,
 			     o->site,
 			     opt(o->device),
 			     opt(o->area),
@@ -261,14 +269,15 @@ store_insert(struct db *db, const struct dorder *o, const struct store_new *n, i
 			     ms_text(t[2], n->due_at_ms),
 			     opt(o->key),
 			     opt(o->repeat_of),
-			     o->source};
+			     o->source,
+			     ll_text(t[3], n->missed)};
 	struct db_res *r = NULL;
 	int rc;
 
 	*dup = 0;
 	rc = db_begin(db);
 	if (rc == DB_OK)
-		rc = run(db, "d_insert", 20, p, &r);
+		rc = run(db, "d_insert", 21, p, &r);
 	if (rc == DB_OK && db_res_rows(r) == 0) {
 		*dup = 1;
 		db_res_free(r);

@@ -22,6 +22,7 @@ struct store_ev {
 struct store_new {
 	const char *description, *reporter; /* NULL: none */
 	long long due_at_ms;                /* 0: none */
+	long long missed;                   /* occurrences a downtime skipped */
 };
 
 /* Registers the statements (prepared again on every reconnect). 0 / -1. */

@@ -10,8 +10,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/alertd_lib.sh"
 . "$(dirname "$0")/dispatchd_lib.sh"
+DISPATCHD_ORDINARY_SLA="{acknowledge: 5m, accept: 10m, on_site: 1h, resolve: 2h}"
 dispatchd_begin f1
-check "fmctl apply wrote the test SLA" 3000 \
+check "fmctl apply wrote the test SLA" 600000 \
 	"$(sql "select accept_ms from sla_clocks where category = 'facility_repair' and urgency = 'ordinary'")"
 
 for _ in 1 2 3; do wo_request leak-1 "Leak in the pump room"; done
