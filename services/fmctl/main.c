@@ -19,6 +19,15 @@ static const struct command commands[] = {
 	{"check", cmd_check, "validate configuration [DIR] (default: config/)"},
 	{"apply", cmd_apply, "load the registry in [DIR] into PostgreSQL"},
 	{"report", cmd_report, "work-order KPIs of a site and period"},
+	{"watch", cmd_watch, "live view of open alarms and work orders"},
+	{"alarms", cmd_alarms, "alarm history with filters (PostgreSQL)"},
+	{"ack", cmd_ack, "acknowledge an alarm, as --as PERSON"},
+	{"shelve", cmd_shelve, "shelve an alarm for a while, as --as PERSON"},
+	{"wo", cmd_wo, "work orders: list, show, accept ... complete"},
+	{"request", cmd_request, "take a resident's repair request or complaint"},
+	{"followup", cmd_followup, "record the follow-up visit of a work order"},
+	{"devices", cmd_devices, "devices: status, last seen, open alarms"},
+	{"stats", cmd_stats, "the daemons' counters (fm/v1/_sys)"},
 	{NULL, NULL, NULL},
 };
 
@@ -29,6 +38,8 @@ usage(FILE *out)
 		     "  -c FILE  configuration (default config/fm.yaml)\n"
 		     "  -v       verbose\n"
 		     "  -h       this help; COMMAND --help for a command's\n"
+		     "exit: 0 ok, 1 a finding, 2 usage, 3 server unreachable, 4 refused by\n"
+		     "      the daemon, 5 refused by the broker, 6 no reply in time\n"
 		     "commands:\n");
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, c->summary);

@@ -17,12 +17,9 @@
  *
  * Each report is one query over a view (wo_kpi, pm_kpi), so the figures are
  * the recorded history's; nothing is written. */
-#include "db.h"
-#include "fmconf.h"
+#include "dbtab.h"
 #include "report.h"
 
-#include <getopt.h>
-#include <stdio.h>
 #include <string.h>
 
 #define WO_SQL                                                                                     \
@@ -68,55 +65,59 @@
 
 struct report {
 	const char *name, *sql;
-	int nparams;        /* of site, from, to, plan, by */
-	int ncols, nlabels; /* label columns are left-aligned */
-	const char *const *head;
+	int nparams; /* of site, from, to, plan, by */
+	int ncols;
+	const struct table_col *cols;
 };
 
-static const char *const wo_head[] = {"category",   "urgency",    "orders",     "resolved",
-				      "on_time%",   "accept_min", "arrive_min", "resolve_min",
-				      "satisfied%", "repeat%",    "open",       "breached"};
-static const char *const pm_head[] = {"period", "plan",    "name",    "due",
-				      "done",   "done%",   "on_time", "on_time%",
-				      "missed", "overdue", "open",    "cancelled"};
+static const struct table_col wo_cols[] = {
+	{"category", TABLE_STR, 0},   {"urgency", TABLE_STR, 0},     {"orders", TABLE_NUM, 0},
+	{"resolved", TABLE_NUM, 0},   {"on_time%", TABLE_NUM, 0},    {"accept_min", TABLE_NUM, 0},
+	{"arrive_min", TABLE_NUM, 0}, {"resolve_min", TABLE_NUM, 0}, {"satisfied%", TABLE_NUM, 0},
+	{"repeat%", TABLE_NUM, 0},    {"open", TABLE_NUM, 0},        {"breached", TABLE_NUM, 0},
+};
+static const struct table_col pm_cols[] = {
+	{"period", TABLE_STR, 0},  {"plan", TABLE_STR, 0},     {"name", TABLE_STR, 0},
+	{"due", TABLE_NUM, 0},     {"done", TABLE_NUM, 0},     {"done%", TABLE_NUM, 0},
+	{"on_time", TABLE_NUM, 0}, {"on_time%", TABLE_NUM, 0}, {"missed", TABLE_NUM, 0},
+	{"overdue", TABLE_NUM, 0}, {"open", TABLE_NUM, 0},     {"cancelled", TABLE_NUM, 0},
+};
 static const struct report reports[] = {
-	{"wo", WO_SQL, 3, 12, 2, wo_head},
-	{"pm", PM_SQL, 5, 12, 3, pm_head},
+	{"wo", WO_SQL, 3, 12, wo_cols},
+	{"pm", PM_SQL, 5, 12, pm_cols},
 };
 
-static void
-usage(FILE *out)
-{
-	fprintf(out,
-		"usage: fmctl report [wo|pm] [--site SITE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-		"                    [--plan PLAN] [--by day|week|month|year]\n"
-		"  wo (default): work-order KPIs of the orders opened in the period\n"
-		"    (both days included; default: all), per category and urgency and in\n"
-		"    total. on_time%%: resolved without a breached clock (target >= 90);\n"
-		"    satisfied%%: scores 4-5 among follow-ups (target >= 85).\n"
-		"  pm: preventive-maintenance completion per plan of the occurrences due\n"
-		"    in the period (--plan: one plan; --by: per day/week/month/year of the\n"
-		"    site's calendar). due = requested + missed (skipped while schedd was\n"
-		"    down); done%% = completed / due; on_time: completed by the due time\n"
-		"    plus the plan's overdue_after; overdue: open past that now.\n"
-		"Exit: 0, 2 usage, 3 database unreachable, 1 query failed.\n");
-}
+#define REPORT_USAGE                                                                               \
+	"usage: fmctl report [wo|pm] [--site SITE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"        \
+	"                    [--plan PLAN] [--by day|week|month|year] [--format table|json|csv]\n" \
+	"  wo (default): work-order KPIs of the orders opened in the period\n"                     \
+	"    (both days included; default: all), per category and urgency and in\n"                \
+	"    total. on_time%: resolved without a breached clock (target >= 90);\n"                 \
+	"    satisfied%: scores 4-5 among follow-ups (target >= 85).\n"                            \
+	"  pm: preventive-maintenance completion per plan of the occurrences due\n"                \
+	"    in the period (--plan: one plan; --by: per day/week/month/year of the\n"              \
+	"    site's calendar). due = requested + missed (skipped while schedd was\n"               \
+	"    down); done% = completed / due; on_time: completed by the due time\n"                 \
+	"    plus the plan's overdue_after; overdue: open past that now.\n"                        \
+	"Exit: 0, 2 usage, 3 database unreachable, 1 query failed.\n"
 
-/* p: site, from, to, plan, by. 1: --help, -1: usage error. */
+enum { OPT_FROM = CLI_FIRST_OWN, OPT_TO, OPT_PLAN, OPT_BY };
+
+/* p: site, from, to, plan, by. FMCTL_OK to go on, else the exit status. */
 static int
-parse(int argc, char **argv, const struct report **rep, const char *p[5])
+parse(int argc, char **argv, struct cli *cli, const struct report **rep, const char *p[5])
 {
 	static const struct option longopts[] = {
-		{"site", required_argument, NULL, 's'},
-		{"from", required_argument, NULL, 'f'},
-		{"to", required_argument, NULL, 't'},
-		{"plan", required_argument, NULL, 'p'},
-		{"by", required_argument, NULL, 'b'},
-		{"help", no_argument, NULL, 'h'},
+		CLI_OPT_SITE,
+		CLI_OPT_FORMAT,
+		CLI_OPT_HELP,
+		{"from", required_argument, NULL, OPT_FROM},
+		{"to", required_argument, NULL, OPT_TO},
+		{"plan", required_argument, NULL, OPT_PLAN},
+		{"by", required_argument, NULL, OPT_BY},
 		{NULL, 0, NULL, 0},
 	};
-	static const char opts[] = "sftpb";
-	int ch;
+	int ch, r;
 
 	*rep = &reports[0];
 	if (argc > 1 && argv[1][0] != '-') {
@@ -124,39 +125,27 @@ parse(int argc, char **argv, const struct report **rep, const char *p[5])
 		       : strcmp(argv[1], "wo") == 0 ? &reports[0]
 						    : NULL;
 		if (!*rep)
-			return usage(stderr), -1;
+			return cli_usage(REPORT_USAGE, 1);
 		argc--, argv++;
 	}
 	optind = 0; /* GNU: rescan from argv[1]; main's getopt ran before */
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		const char *at = ch > 0 ? strchr(opts, ch) : NULL;
-
-		if (!at)
-			return usage(ch == 'h' ? stdout : stderr), ch == 'h' ? 1 : -1;
-		p[at - opts] = optarg;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if ((r = cli_take(cli, ch, optarg)) < 0)
+			return FMCTL_USAGE;
+		if (r == 0 && ch >= OPT_FROM && ch <= OPT_BY)
+			p[1 + ch - OPT_FROM] = optarg;
+		else if (r == 0)
+			return cli_usage(REPORT_USAGE, 1);
 	}
+	if (cli->help)
+		return cli_usage(REPORT_USAGE, 0);
+	p[0] = cli->site;
 	if (optind < argc || ((p[3] || p[4]) && *rep != &reports[1]))
-		return usage(stderr), -1;
+		return cli_usage(REPORT_USAGE, 1);
 	if (p[4] && strcmp(p[4], "day") && strcmp(p[4], "week") && strcmp(p[4], "month") &&
 	    strcmp(p[4], "year"))
-		return usage(stderr), -1;
-	return 0;
-}
-
-static void
-print(const struct report *rep, const struct db_res *r)
-{
-	for (int c = 0; c < rep->ncols; c++)
-		printf(c < rep->nlabels ? "%-16s" : " %9s", rep->head[c]);
-	printf("\n");
-	for (size_t i = 0; i < db_res_rows(r); i++) {
-		for (int c = 0; c < rep->ncols; c++) {
-			const char *v = db_res_get(r, i, c);
-
-			printf(c < rep->nlabels ? "%-16s" : " %9s", v && v[0] ? v : "-");
-		}
-		printf("\n");
-	}
+		return cli_usage(REPORT_USAGE, 1);
+	return FMCTL_OK;
 }
 
 int
@@ -164,33 +153,23 @@ cmd_report(const struct fmctl_opts *o, int argc, char **argv)
 {
 	const char *p[5] = {NULL, NULL, NULL, NULL, NULL};
 	const struct report *rep;
-	struct fm_config cfg;
-	struct cfg_errs errs;
-	struct db_res *r = NULL;
-	struct db *db;
-	int rc = parse(argc, argv, &rep, p), st;
+	struct table *t = NULL;
+	struct fconn c;
+	struct cli cli;
+	int rc;
 
-	if (rc)
-		return rc > 0 ? FMCTL_OK : FMCTL_USAGE;
-	cfg_errs_init(&errs);
-	if (fmconf_load(o->config_path, &cfg, &errs) < 0) {
-		cfg_errs_print(&errs, stderr);
-		cfg_errs_free(&errs);
-		return FMCTL_FINDING;
+	cli_init(&cli);
+	if ((rc = parse(argc, argv, &cli, &rep, p)) != FMCTL_OK || cli.help)
+		return rc;
+	if ((rc = fconn_init(&c, o)) == FMCTL_OK && !(t = table_new(rep->cols, rep->ncols)))
+		rc = FMCTL_FINDING;
+	if (rc == FMCTL_OK)
+		rc = dbtab_query(&c, rep->sql, rep->nparams, p, t);
+	if (rc == FMCTL_OK) {
+		rc = cli_print(&cli, t);
+		t = NULL;
 	}
-	cfg_errs_free(&errs);
-	db = db_new(cfg.db.conninfo);
-	if (db_connect(db) != DB_OK) {
-		fprintf(stderr, "fmctl: cannot reach PostgreSQL: %s\n", db_error(db));
-		db_free(db);
-		return FMCTL_UNAVAILABLE;
-	}
-	st = db_exec(db, rep->sql, rep->nparams, p, &r);
-	if (st == DB_OK)
-		print(rep, r);
-	else
-		fprintf(stderr, "fmctl: report %s: %s\n", rep->name, db_error(db));
-	db_res_free(r);
-	db_free(db);
-	return st == DB_OK ? FMCTL_OK : FMCTL_FINDING;
+	table_free(t);
+	fconn_close(&c);
+	return rc;
 }

@@ -51,6 +51,13 @@ check "in all" "5 1 20.0 1 20.0 2 1 1 0" "$(row all all)"
 echo "$out" | grep -q '二次供水水箱清洗消毒 Tank cleaning and disinfection' || fail "plan name missing"
 ok "plan names shown"
 
+json=$("$FM_BIN/fmctl" report pm --site demo --format json)
+check "JSON: tank_cleaning's due, done%, missed" "4 25.0 2" "$(echo "$json" | python3 -c '
+import json, sys
+r = [x for x in json.load(sys.stdin) if x["plan"] == "tank_cleaning"][0]
+print(r["due"], "%.1f" % r["done%"], r["missed"])')"
+rc=0; "$FM_BIN/fmctl" report pm --help >/dev/null || rc=$?
+check "report pm --help" 0 "$rc"
 out=$("$FM_BIN/fmctl" report pm --site demo --plan pump_service)
 check "--plan: rows (header, plan, total)" 3 "$(echo "$out" | grep -c .)"
 check "--plan pump_service total" "1 0 0.0 0 0.0 0 0 1 0" "$(row all all)"
