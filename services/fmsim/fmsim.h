@@ -17,6 +17,10 @@ int
 cmd_check(struct daemon *d, int argc, char **argv);
 int
 cmd_probe(struct daemon *d, int argc, char **argv);
+int
+cmd_community(struct daemon *d, int argc, char **argv);
+int
+cmd_fault(struct daemon *d, int argc, char **argv);
 
 /* Strict number parsing for command options: the whole of s must be a
  * number within [min, max]. Return 0, or -1 after printing

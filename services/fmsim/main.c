@@ -1,7 +1,7 @@
 /* fmsim — the simulated community and load generator. main.c only parses
  * the global options (those of every daemon: -c -n -v -h), loads the
  * configuration through daemon_start and dispatches to one file per
- * subcommand. The community simulator (issue #7) will be another command. */
+ * subcommand. */
 #include "fmsim.h"
 
 #include "log.h"
@@ -21,6 +21,8 @@ static const struct command commands[] = {
 	{"load", cmd_load, "publish telemetry for N devices; record what was acknowledged", 1},
 	{"check", cmd_check, "compare an oracle file with the readings in PostgreSQL", 1},
 	{"probe", cmd_probe, "time telemetry -> alarm-log through alertd (latency)", 1},
+	{"community", cmd_community, "simulate every device of a site, with faults on demand", 0},
+	{"fault", cmd_fault, "inject or clear a fault in a running community", 1},
 	{NULL, NULL, NULL, 0},
 };
 
@@ -34,7 +36,7 @@ usage(FILE *out)
 		     "  -h       this help; COMMAND --help for a command's\n"
 		     "commands:\n");
 	for (const struct command *c = commands; c->name; c++)
-		fprintf(out, "  %-8s %s\n", c->name, c->summary);
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
 	fprintf(out, "environment: FM_MQTT_URL FM_MQTT_USERNAME FM_MQTT_PASSWORD FM_DB_CONNINFO\n"
 		     "             (and libpq's PG* variables)\n"
 		     "exit: 0 ok, 1 a finding or a rejected configuration, 2 usage,\n"
