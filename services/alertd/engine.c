@@ -196,9 +196,10 @@ slot_of(struct dev *d, const struct rcf_rule *base)
 	return NULL;
 }
 
+/* Evaluates base's slot on d with the n inputs of one message. */
 static void
 feed(struct engine *e, struct dev *d, const struct rcf_rule *base, const struct rule_input *in,
-     long long now_ms)
+     int n, long long now_ms)
 {
 	struct slot *s = slot_of(d, base);
 	struct rule_state scratch, *st;
@@ -208,7 +209,8 @@ feed(struct engine *e, struct dev *d, const struct rcf_rule *base, const struct 
 	if (!s)
 		return;
 	st = slot_state(s, &scratch);
-	v = rule_eval(s->r, st, in, now_ms, &res);
+	v = n == 1 ? rule_eval(s->r, st, in, now_ms, &res)
+		   : rule_eval_metrics(s->r, st, in, n, now_ms, &res);
 	slot_state_put(s, st);
 	if (v != RULE_NONE)
 		engine_verdict(e, d, s, &res, now_ms);
@@ -239,7 +241,16 @@ presence(struct engine *e, struct dev *d, int online, long long now_ms)
 	struct rule_input in = {.kind = RULE_IN_STATUS, .on = online};
 
 	for (size_t i = 0; i < n; i++)
-		feed(e, d, rs[i], &in, now_ms);
+		feed(e, d, rs[i], &in, 1, now_ms);
+}
+
+static int
+has_metric(const struct engine_metric *m, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(m[i].name, name) == 0)
+			return 1;
+	return 0;
 }
 
 int
@@ -247,18 +258,26 @@ engine_telemetry(struct engine *e, const char *site, const char *device, long lo
 		 const struct engine_metric *m, int n, long long now_ms)
 {
 	struct dev *d = input_dev(e, site, device);
+	struct rule_input in[ENGINE_METRICS_MAX];
 
 	if (!d)
 		return -1;
+	n = n < ENGINE_METRICS_MAX ? n : ENGINE_METRICS_MAX;
+	for (int i = 0; i < n; i++)
+		in[i] = (struct rule_input){RULE_IN_METRIC, m[i].name, m[i].value, ts_ms, 0};
+	/* A rule sees the whole message at once (its metric and its guard):
+	 * found under its metric, or under its guard when the message does not
+	 * carry the metric, so it is evaluated once. */
 	for (int i = 0; i < n; i++) {
 		size_t k;
 		const struct rcf_rule *const *rs =
 			rule_index_metric(&e->ix, d->d->type, m[i].name, &k);
-		struct rule_input in = {RULE_IN_METRIC, m[i].name, m[i].value, ts_ms, 0};
 
 		e->st.readings++;
 		for (size_t j = 0; j < k; j++)
-			feed(e, d, rs[j], &in, now_ms);
+			if (strcmp(rs[j]->metric, m[i].name) == 0 ||
+			    !has_metric(m, n, rs[j]->metric))
+				feed(e, d, rs[j], in, n, now_ms);
 	}
 	presence(e, d, 1, now_ms);
 	return 0;
@@ -287,7 +306,7 @@ engine_event(struct engine *e, const char *site, const char *device, const char 
 			continue;
 		}
 		s->last_event_ts = ts_ms;
-		feed(e, d, rs[i], &in, now_ms);
+		feed(e, d, rs[i], &in, 1, now_ms);
 	}
 	presence(e, d, 1, now_ms);
 	return 0;

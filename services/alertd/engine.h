@@ -90,7 +90,11 @@ void
 engine_republish(struct engine *e, void (*fn)(void *ctx, const struct alarm_rec *rec), void *ctx);
 
 /* Inputs of the live stream. device/site come from the topic. Returns 0, or
- * -1 for an unknown device or a site that is not the device's (counted). */
+ * -1 for an unknown device or a site that is not the device's (counted).
+ * The metrics of one telemetry message are evaluated together (a rule sees
+ * its metric and its guard from the same message); past ENGINE_METRICS_MAX
+ * (MSG_METRICS_MAX, the decoder's cap) they are ignored. */
+#define ENGINE_METRICS_MAX 256
 struct engine_metric {
 	const char *name;
 	double value;

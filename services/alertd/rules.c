@@ -142,30 +142,54 @@ ring_push(const struct rcf_rule *r, struct rule_state *st, double v, long long t
 	st->ring_n++;
 }
 
-static enum rule_verdict
-on_metric(const struct rcf_rule *r, struct rule_state *st, const struct rule_input *in,
-	  long long now_ms, struct rule_result *out)
+/* Takes the rule's guard from in when it is one; 1 when it was. */
+static int
+take_guard(const struct rcf_rule *r, struct rule_state *st, const struct rule_input *in)
 {
-	int main_metric = strcmp(in->name, r->metric) == 0;
+	if (!r->guard[0] || strcmp(in->name, r->guard) != 0)
+		return 0;
+	st->guard = in->value;
+	st->has_guard = 1;
+	return 1;
+}
 
-	if (r->guard[0] && strcmp(in->name, r->guard) == 0) {
-		st->guard = in->value;
-		st->has_guard = 1;
-	} else if (!main_metric) {
-		return RULE_NONE;
-	}
-	if (main_metric && st->has_value &&
+/* Takes the rule's metric from in: 0 when a late or repeated reading (the
+ * state has moved past it), 1 when taken. */
+static int
+take_value(const struct rcf_rule *r, struct rule_state *st, const struct rule_input *in)
+{
+	if (st->has_value &&
 	    (in->ts_ms < st->value_ts_ms || (r->kind == RCF_RATE && in->ts_ms == st->value_ts_ms)))
-		return RULE_NONE; /* late or repeated: the state has moved past it */
-	if (main_metric) {
-		st->value =
-			r->kind == RCF_RATE ? rate_change(r, st, in->value, in->ts_ms) : in->value;
-		st->value_ts_ms = in->ts_ms;
-		st->has_value = 1;
-		if (r->kind == RCF_RATE)
-			ring_push(r, st, in->value, in->ts_ms);
+		return 0;
+	st->value = r->kind == RCF_RATE ? rate_change(r, st, in->value, in->ts_ms) : in->value;
+	st->value_ts_ms = in->ts_ms;
+	st->has_value = 1;
+	if (r->kind == RCF_RATE)
+		ring_push(r, st, in->value, in->ts_ms);
+	return 1;
+}
+
+/* The metrics of one message: the guard and the value are both taken
+ * before the condition is looked at. */
+static enum rule_verdict
+on_metrics(const struct rcf_rule *r, struct rule_state *st, const struct rule_input *in, int n,
+	   long long now_ms, struct rule_result *out)
+{
+	const struct rule_input *main_in = NULL;
+	int touched = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (take_guard(r, st, &in[i]))
+			touched = 1;
+		else if (strcmp(in[i].name, r->metric) == 0)
+			main_in = &in[i];
 	}
-	return settle(r, st, now_ms, out);
+	if (main_in) {
+		if (!take_value(r, st, main_in))
+			return RULE_NONE;
+		touched = 1;
+	}
+	return touched ? settle(r, st, now_ms, out) : RULE_NONE;
 }
 
 static enum rule_verdict
@@ -207,7 +231,8 @@ rule_eval(const struct rcf_rule *r, struct rule_state *st, const struct rule_inp
 	switch (r->kind) {
 	case RCF_THRESHOLD:
 	case RCF_RATE:
-		return in->kind == RULE_IN_METRIC ? on_metric(r, st, in, now_ms, out) : RULE_NONE;
+		return in->kind == RULE_IN_METRIC ? on_metrics(r, st, in, 1, now_ms, out)
+						  : RULE_NONE;
 	case RCF_NO_DATA:
 		if (in->kind != RULE_IN_METRIC || strcmp(in->name, r->metric) != 0)
 			return RULE_NONE;
@@ -223,6 +248,23 @@ rule_eval(const struct rcf_rule *r, struct rule_state *st, const struct rule_inp
 	default:
 		return RULE_NONE;
 	}
+}
+
+enum rule_verdict
+rule_eval_metrics(const struct rcf_rule *r, struct rule_state *st, const struct rule_input *in,
+		  int n, long long now_ms, struct rule_result *out)
+{
+	if (r->enabled && (r->kind == RCF_THRESHOLD || r->kind == RCF_RATE)) {
+		memset(out, 0, sizeof *out);
+		return on_metrics(r, st, in, n, now_ms, out);
+	}
+	for (int i = 0; i < n; i++) {
+		enum rule_verdict v = rule_eval(r, st, &in[i], now_ms, out);
+
+		if (v != RULE_NONE)
+			return v;
+	}
+	return RULE_NONE;
 }
 
 enum rule_verdict

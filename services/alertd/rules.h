@@ -89,6 +89,15 @@ enum rule_verdict
 rule_eval(const struct rcf_rule *r, struct rule_state *st, const struct rule_input *in,
 	  long long now_ms, struct rule_result *out);
 
+/* The n metrics of one telemetry message (RULE_IN_METRIC, same ts_ms) taken
+ * together: a threshold or rate rule takes its metric and its guard before
+ * looking at its condition, so that "stopped, no current" in one message is
+ * never seen as "running, no current" half-way through. Other kinds take
+ * the inputs one by one (their first verdict is returned). */
+enum rule_verdict
+rule_eval_metrics(const struct rcf_rule *r, struct rule_state *st, const struct rule_input *in,
+		  int n, long long now_ms, struct rule_result *out);
+
 /* The passing of time: raises or clears what a duration or a timeout has
  * completed by now_ms (raise_for, clear_for, no_data, offline). */
 enum rule_verdict

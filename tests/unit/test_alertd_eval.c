@@ -141,11 +141,62 @@ test_thresholds(void **state)
 	run_cases(cases, sizeof cases / sizeof cases[0]);
 }
 
+/* One telemetry message carries both the metric and its guard: the rule
+ * looks at them together, whatever their order in the message. Taken one
+ * by one, "stopped, no current" would pass through "running, no current"
+ * (or, starting, "running, still no current") and raise with raise_for 0. */
+static void
+test_guard_and_metric_in_one_message(void **state)
+{
+	const struct rcf_rule r = {.kind = RCF_THRESHOLD,
+				   .metric = "current",
+				   .guard = "running",
+				   .op = RCF_BELOW,
+				   .raise = 0.5,
+				   .clear = 1,
+				   .has_clear = 1,
+				   .enabled = 1};
+	const struct rule_input run5[2] = {{RULE_IN_METRIC, "current", 5, 1, 0},
+					   {RULE_IN_METRIC, "running", 1, 1, 0}};
+	const struct rule_input stop[2][2] = {
+		{{RULE_IN_METRIC, "current", 0, 2, 0}, {RULE_IN_METRIC, "running", 0, 2, 0}},
+		{{RULE_IN_METRIC, "running", 0, 2, 0}, {RULE_IN_METRIC, "current", 0, 2, 0}}};
+	const struct rule_input start[2][2] = {
+		{{RULE_IN_METRIC, "current", 6, 3, 0}, {RULE_IN_METRIC, "running", 1, 3, 0}},
+		{{RULE_IN_METRIC, "running", 1, 3, 0}, {RULE_IN_METRIC, "current", 6, 3, 0}}};
+	const struct rule_input fault[2] = {{RULE_IN_METRIC, "running", 1, 4, 0},
+					    {RULE_IN_METRIC, "current", 0.1, 4, 0}};
+	struct rule_result out;
+
+	(void)state;
+	for (int order = 0; order < 2; order++) {
+		struct rule_state st;
+
+		memset(&st, 0, sizeof st);
+		assert_int_equal(rule_eval_metrics(&r, &st, run5, 2, 1, &out), RULE_NONE);
+		assert_int_equal(rule_eval_metrics(&r, &st, stop[order], 2, 2, &out), RULE_NONE);
+		assert_int_equal(rule_eval_metrics(&r, &st, start[order], 2, 3, &out), RULE_NONE);
+		/* the real fault still raises: running with no current */
+		assert_int_equal(rule_eval_metrics(&r, &st, fault, 2, 4, &out), RULE_RAISE);
+		assert_true(out.value < 0.5);
+	}
+	{
+		/* the same stop taken one metric at a time (the old way) raises:
+		 * the case above guards against it */
+		struct rule_state st;
+
+		memset(&st, 0, sizeof st);
+		rule_eval_metrics(&r, &st, run5, 2, 1, &out);
+		assert_int_equal(rule_eval(&r, &st, &stop[0][0], 2, &out), RULE_RAISE);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_thresholds),
+		cmocka_unit_test(test_guard_and_metric_in_one_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
