@@ -37,7 +37,7 @@ cfg_error_at(struct cfg_errs *e, const char *file, int line, const char *fmt, ..
 
 /* ---- the document tree ------------------------------------------------ */
 /* Bounds on input: larger files and deeper nesting are rejected. */
-#define CFG_MAX_FILE_BYTES (4 * 1024 * 1024)
+#define CFG_MAX_FILE_BYTES (64 * 1024 * 1024) /* devices.yaml of 100,000 devices: 7 MB */
 #define CFG_MAX_DEPTH 32
 
 enum cfg_kind { CFG_SCALAR, CFG_MAP, CFG_SEQ };

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_RULES 1000
+#define MAX_RULES 10000 /* as many as overrides; 1.6 kB each */
 
 const char *const rcf_kind_names[] = {"threshold", "rate", "no_data", "event", "offline", NULL};
 const char *const rcf_op_names[] = {"above", "at_least", "below", "at_most", "rise", "fall", NULL};

@@ -11,6 +11,7 @@ cd "$root"
 BIN=${FM_BIN:-$root/build/bin}
 DIR=$(mktemp -d /tmp/fm-bench-alertd.XXXXXX)
 servers=$root/deploy/local-servers.sh
+. "$root/tests/bench/lib.sh"
 PIDS=()
 cleanup() {
 	for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
@@ -65,9 +66,23 @@ field() { grep -o " $1=[0-9.]*" | head -1 | cut -d= -f2 || true; }
 ticks() { awk '{print $14 + $15}' "/proc/$ALERTD/stat"; }
 
 echo "devices: $DEVICES; rounds per case: $ROUNDS (raise, clear, ...)"
-printf '%-34s %s\n' "idle" "$(probe)"
+idle=$(probe)
+printf '%-34s %s\n' "idle" "$idle"
+probe_figures() { # case text
+	figure "alarm.$1.p50" "$(field p50_ms <<<"$3")" ms "telemetry publish -> alarm-log, $2, p50"
+	figure "alarm.$1.p99" "$(field p99_ms <<<"$3")" ms "telemetry publish -> alarm-log, $2, p99"
+	figure "alarm.$1.p999" "$(field p999_ms <<<"$3")" ms "telemetry publish -> alarm-log, $2, p99.9"
+	figure "alarm.$1.lost" "$(field lost <<<"$3")" "" "probe rounds with no alarm-log entry, $2 (must be 0)"
+}
+probe_figures idle "idle" "$idle"
 
 start ingestd b1
+INGESTD=${PIDS[-1]}
+# schedd and dispatchd too, for their CPU and RSS under the same load
+start schedd b1
+SCHEDD=${PIDS[-1]}
+start dispatchd b1
+DISPATCHD=${PIDS[-1]}
 "$BIN/fmsim" load --devices "$DEVICES" --metrics 1 --count 100000 --max --connections 4 \
 	--prefix ld 2>/dev/null | grep ' sent=' >"$DIR/ceiling.out" || true
 ceiling=$(field msg_per_s <"$DIR/ceiling.out")
@@ -84,12 +99,25 @@ LOAD=$!
 PIDS+=("$LOAD")
 sleep 3
 t0=$(ticks) s0=$(date +%s.%N)
-printf '%-34s %s\n' "ingest at $rate msg/s" "$(probe)"
+for p in $INGESTD $SCHEDD $DISPATCHD; do eval "t0_$p=$(cpu_ticks "$p")"; done
+loaded=$(probe)
+printf '%-34s %s\n' "ingest at $rate msg/s" "$loaded"
 t1=$(ticks) s1=$(date +%s.%N)
+for p in $INGESTD $SCHEDD $DISPATCHD; do eval "t1_$p=$(cpu_ticks "$p")"; done
+probe_figures load "while ingest runs at $rate msg/s (half its ceiling)" "$loaded"
+figure alarm.load_rate "$rate" msg/s "the telemetry load during the loaded probe"
 wait "$LOAD" 2>/dev/null || true
 cpu=$(echo "($t1 - $t0) / $(getconf CLK_TCK) / ($s1 - $s0) * 100" | bc -l)
 printf 'alertd: cpu %.0f%% under that load, peak RSS %.1f MiB\n' "$cpu" \
 	"$(echo "$(awk '/VmHWM/{print $2}' "/proc/$ALERTD/status") / 1024" | bc -l)"
+figure alertd.cpu "$(fmt "$cpu" 0)" "%" "alertd CPU (of one core) under that load"
+figure alertd.rss_peak "$(fmt "$(peak_rss_mib "$ALERTD")" 1)" MiB "alertd peak RSS ($DEVICES + 38 devices)"
+for d in ingestd:$INGESTD schedd:$SCHEDD dispatchd:$DISPATCHD; do
+	name=${d%%:*} p=${d#*:}
+	c0=$(eval echo "\$t0_$p") c1=$(eval echo "\$t1_$p")
+	figure "$name.load.cpu" "$(fmt "$(echo "($c1 - $c0) / $(getconf CLK_TCK) / ($s1 - $s0) * 100" | bc -l)" 0)" "%" "$name CPU under that load"
+	figure "$name.load.rss_peak" "$(fmt "$(peak_rss_mib "$p")" 1)" MiB "$name peak RSS"
+done
 kill -USR1 "$ALERTD"
 sleep 0.3
 grep -E 'stats (readings_evaluated|eval_p50_us|eval_p99_us|eval_max_us)=' "$DIR/alertd-b1.log" | tail -4 | sed 's/^/  /'

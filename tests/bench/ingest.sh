@@ -11,6 +11,7 @@ cd "$root"
 BIN=${FM_BIN:-$root/build/bin}
 DIR=$(mktemp -d /tmp/fm-bench.XXXXXX)
 servers=$root/deploy/local-servers.sh
+. "$root/tests/bench/lib.sh"
 PIDS=()
 cleanup() {
 	for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
@@ -88,7 +89,13 @@ for case in "1 200000" "20 50000"; do
 	c=$(ceiling "$m" "$n")
 	read -r rate cpu rss lat check < <(ingest "$m" "$n" "b$m")
 	printf '%-22s %10.0f %10.0f %11.0f %6.2f %5.0f %8.1f %16s  %s\n' "$m reading(s)/message" "$c" "$rate" \
-		"$(echo "$rate * $m" | bc -l)" "$(echo "$rate / $c" | bc -l)" "$cpu" "$(echo "$rss / 1024" | bc -l)" "$lat" "$check"
+		"$(echo "$rate * $m" | bc -l)" "$(echo "$rate / $c" | bc -l)" "$cpu" "$(echo "$rss / 1024" | bc -l)" "$lat" "$check"	figure "ingest.m$m.broker_ceiling" "$(fmt "$c" 0)" msg/s "broker ceiling, $m reading(s)/message (QoS 1, subscriber that does nothing)"
+	figure "ingest.m$m.ingest_rate" "$(fmt "$rate" 0)" msg/s "ingestd into PostgreSQL, $m reading(s)/message, first publish to last commit"
+	figure "ingest.m$m.readings" "$(fmt "$(echo "$rate * $m" | bc -l)" 0)" readings/s "readings stored per second, $m reading(s)/message"
+	figure "ingest.m$m.ratio" "$(fmt "$(echo "$rate / $c" | bc -l)" 2)" "" "ingest rate / broker ceiling, $m reading(s)/message"
+	figure "ingestd.m$m.cpu" "$(fmt "$cpu" 0)" "%" "ingestd CPU (of one core) at full speed, $m reading(s)/message"
+	figure "ingestd.m$m.rss_peak" "$(fmt "$(echo "$rss / 1024" | bc -l)" 1)" MiB "ingestd peak RSS, $m reading(s)/message"
+	figure "ingest.m$m.missing" "$(grep -o 'missing=[0-9]*' <<<"$check" | cut -d= -f2)" "" "oracle: acknowledged but not stored (must be 0)"
 done
 
 # Below saturation the latency is the path's, not a backlog's: 1 reading
@@ -97,10 +104,15 @@ paced=${BENCH_PACED_RATE:-4000}
 read -r rate cpu rss lat check < <(ingest 1 $((paced * 15)) bpaced "$paced")
 printf '%-22s %10s %10.0f %11.0f %6s %5.0f %8.1f %16s  %s\n' "1 reading, ${paced}/s" "-" "$rate" "$rate" \
 	"-" "$cpu" "$(echo "$rss / 1024" | bc -l)" "$lat" "$check"
+IFS=/ read -r p50 p99 p999 <<<"$lat"
+figure ingest.commit_p50 "$p50" ms "publish -> commit latency p50 at $paced msg/s"
+figure ingest.commit_p99 "$p99" ms "publish -> commit latency p99 at $paced msg/s"
+figure ingest.commit_p999 "$p999" ms "publish -> commit latency p99.9 at $paced msg/s"
 
 # The shipped (durable) broker profile: a snapshot on every change.
 "$servers" stop-broker "$DIR" >/dev/null
 rm -rf "$DIR/broker/data" # no offline sessions from the runs above queueing every message
 FM_BROKER_PROFILE=durable "$servers" start-broker "$DIR" >/dev/null
-printf '%-22s %10.0f   (broker profile durable: a snapshot per change)\n' "1 reading/message" \
-	"$(ceiling 1 3000)"
+durable=$(ceiling 1 3000)
+printf '%-22s %10.0f   (broker profile durable: a snapshot per change)\n' "1 reading/message" "$durable"
+figure ingest.durable_broker_ceiling "$(fmt "$durable" 0)" msg/s "broker ceiling with the shipped durable profile (snapshot per change)"
