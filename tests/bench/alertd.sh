@@ -78,6 +78,7 @@ probe_figures idle "idle" "$idle"
 
 start ingestd b1
 INGESTD=${PIDS[-1]}
+BROKER=$(cat "$DIR/broker/mosquitto.pid")
 # schedd and dispatchd too, for their CPU and RSS under the same load
 start schedd b1
 SCHEDD=${PIDS[-1]}
@@ -99,11 +100,11 @@ LOAD=$!
 PIDS+=("$LOAD")
 sleep 3
 t0=$(ticks) s0=$(date +%s.%N)
-for p in $INGESTD $SCHEDD $DISPATCHD; do eval "t0_$p=$(cpu_ticks "$p")"; done
+for p in $INGESTD $SCHEDD $DISPATCHD $BROKER; do eval "t0_$p=$(cpu_ticks "$p")"; done
 loaded=$(probe)
 printf '%-34s %s\n' "ingest at $rate msg/s" "$loaded"
 t1=$(ticks) s1=$(date +%s.%N)
-for p in $INGESTD $SCHEDD $DISPATCHD; do eval "t1_$p=$(cpu_ticks "$p")"; done
+for p in $INGESTD $SCHEDD $DISPATCHD $BROKER; do eval "t1_$p=$(cpu_ticks "$p")"; done
 probe_figures load "while ingest runs at $rate msg/s (half its ceiling)" "$loaded"
 figure alarm.load_rate "$rate" msg/s "the telemetry load during the loaded probe"
 wait "$LOAD" 2>/dev/null || true
@@ -112,7 +113,7 @@ printf 'alertd: cpu %.0f%% under that load, peak RSS %.1f MiB\n' "$cpu" \
 	"$(echo "$(awk '/VmHWM/{print $2}' "/proc/$ALERTD/status") / 1024" | bc -l)"
 figure alertd.cpu "$(fmt "$cpu" 0)" "%" "alertd CPU (of one core) under that load"
 figure alertd.rss_peak "$(fmt "$(peak_rss_mib "$ALERTD")" 1)" MiB "alertd peak RSS ($DEVICES + 38 devices)"
-for d in ingestd:$INGESTD schedd:$SCHEDD dispatchd:$DISPATCHD; do
+for d in ingestd:$INGESTD schedd:$SCHEDD dispatchd:$DISPATCHD mosquitto:$BROKER; do
 	name=${d%%:*} p=${d#*:}
 	c0=$(eval echo "\$t0_$p") c1=$(eval echo "\$t1_$p")
 	figure "$name.load.cpu" "$(fmt "$(echo "($c1 - $c0) / $(getconf CLK_TCK) / ($s1 - $s0) * 100" | bc -l)" 0)" "%" "$name CPU under that load"
