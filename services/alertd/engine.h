@@ -95,6 +95,11 @@ engine_republish(struct engine *e, void (*fn)(void *ctx, const struct alarm_rec 
  * its metric and its guard from the same message); past ENGINE_METRICS_MAX
  * (MSG_METRICS_MAX, the decoder's cap) they are ignored. */
 #define ENGINE_METRICS_MAX 256
+
+/* When the supply alarm that explained an alarm downstream clears, the
+ * equipment gets this long to recover (pumps restart, lifts come back)
+ * before an alarm still on is news: notified, escalated, work order. */
+#define ENGINE_SUPPRESS_GRACE_MS (120 * 1000LL)
 struct engine_metric {
 	const char *name;
 	double value;

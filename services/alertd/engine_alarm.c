@@ -1,10 +1,9 @@
 /* engine_alarm.c — what happens to a slot's alarm: a rule's verdict raises or
  * clears it through the lifecycle (alarm.c), each transition becomes a
  * record for the sink, and people are told along the rule's notify list and
- * escalation chain. An alarm explained by an active alarm upstream in the
- * supply graph (suppressed_by) or by work under way on its device (expected)
- * is recorded but neither notified nor escalated; discrete safety events
- * (kind event: entrapment, fire, gas, flood) are never suppressed. */
+ * escalation chain. An alarm explained by an alarm upstream in the supply
+ * graph (suppressed_by: engine_suppress.c) or by work under way on its
+ * device (expected) is recorded but neither notified nor escalated. */
 #include "alertd/engine_int.h"
 #include "who.h"
 
@@ -101,9 +100,9 @@ notify_for(struct engine *e, const struct slot *s, const struct alarm_rec *rec,
 	}
 }
 
-static void
-emit(struct engine *e, struct dev *d, struct slot *s, enum alarm_transition t, int notify,
-     const char *actor, const char *note, long long now_ms)
+void
+engine_emit(struct engine *e, struct dev *d, struct slot *s, enum alarm_transition t, int notify,
+	    const char *actor, const char *note, long long now_ms)
 {
 	struct alarm_rec rec;
 
@@ -144,34 +143,6 @@ new_alarm_id(const struct dev *d, struct slot *s, long long now_ms)
 	while (strcmp(prev, s->o->alarm_id) == 0);
 }
 
-/* Whether an alarm can explain alarms downstream: a condition of the supply
- * itself (mains lost, a fault), not a device that merely stopped reporting. */
-static int
-can_cause(const struct slot *s)
-{
-	return engine_alarm_active(s) && s->r->kind != RCF_OFFLINE && s->r->kind != RCF_NO_DATA;
-}
-
-/* The active alarm upstream of d that explains a new alarm on it, if any. */
-static const char *
-upstream_cause(const struct engine *e, const struct dev *d)
-{
-	for (int i = 0; i < d->n_up; i++) {
-		const struct dev *u = &e->devs[d->up[i]];
-
-		for (int k = 0; k < u->n_slots; k++)
-			if (can_cause(&u->slots[k]))
-				return u->slots[k].o->alarm_id;
-	}
-	return NULL;
-}
-
-static int
-suppressible(const struct slot *s)
-{
-	return s->r->kind != RCF_EVENT;
-}
-
 static void
 render(const struct dev *d, struct slot *s, const struct rule_result *res)
 {
@@ -189,44 +160,12 @@ render(const struct dev *d, struct slot *s, const struct rule_result *res)
 	rcf_render(s->r->message, &c, s->o->message, sizeof s->o->message);
 }
 
-/* Alarms downstream of d that this alarm (now active, or gone) explains. */
-static void
-downstream(struct engine *e, struct dev *d, const struct slot *cause, int active, long long now_ms)
-{
-	for (int i = 0; i < d->n_down; i++) {
-		struct dev *t = &e->devs[d->down[i]];
-
-		for (int k = 0; k < t->n_slots; k++) {
-			struct slot *s = &t->slots[k];
-			const char *other;
-
-			if (!engine_alarm_open(s) || !suppressible(s))
-				continue;
-			if (active && !s->o->suppressed_by[0] && engine_alarm_active(s)) {
-				snprintf(s->o->suppressed_by, sizeof s->o->suppressed_by, "%s",
-					 cause->o->alarm_id);
-				e->st.suppressed++;
-				emit(e, t, s, ALARM_T_SUPPRESSED, 0, NULL, NULL, now_ms);
-			} else if (!active &&
-				   strcmp(s->o->suppressed_by, cause->o->alarm_id) == 0) {
-				other = upstream_cause(e, t);
-				snprintf(s->o->suppressed_by, sizeof s->o->suppressed_by, "%s",
-					 other ? other : "");
-				if (!other)
-					emit(e, t, s, ALARM_T_UNSUPPRESSED,
-					     s->o->a.state == ALARM_ACTIVE_UNACKED, NULL, NULL,
-					     now_ms);
-			}
-		}
-	}
-}
-
 static void
 publish_out(struct engine *e, struct dev *d, struct slot *s, const struct alarm_out *out,
 	    const char *actor, const char *note, long long now_ms)
 {
 	for (int i = 0; i < out->n; i++)
-		emit(e, d, s, out->t[i], out->notify[i], actor, note, now_ms);
+		engine_emit(e, d, s, out->t[i], out->notify[i], actor, note, now_ms);
 }
 
 void
@@ -237,7 +176,6 @@ engine_verdict(struct engine *e, struct dev *d, struct slot *s, const struct rul
 	struct alarm_input in = {0};
 	struct alarm_out out;
 	int was_active = engine_alarm_active(s), fresh;
-	const char *cause;
 
 	if (res->verdict == RULE_CLEAR && !engine_alarm_open(s))
 		return;
@@ -254,13 +192,8 @@ engine_verdict(struct engine *e, struct dev *d, struct slot *s, const struct rul
 	if (fresh) {
 		new_alarm_id(d, s, now_ms);
 		s->o->wo_requested = 0;
-		s->o->suppressed_by[0] = '\0';
 		s->o->expected = d->working > 0;
-		cause = suppressible(s) ? upstream_cause(e, d) : NULL;
-		if (cause) {
-			snprintf(s->o->suppressed_by, sizeof s->o->suppressed_by, "%s", cause);
-			e->st.suppressed++;
-		}
+		engine_suppress_fresh(e, d, s);
 		e->st.expected += s->o->expected;
 	}
 	if (in.ev == ALARM_EV_RAISE)
@@ -270,7 +203,7 @@ engine_verdict(struct engine *e, struct dev *d, struct slot *s, const struct rul
 	publish_out(e, d, s, &out, NULL, NULL, now_ms);
 	if (engine_alarm_active(s) != was_active && d->n_down > 0 && s->r->kind != RCF_OFFLINE &&
 	    s->r->kind != RCF_NO_DATA)
-		downstream(e, d, s, engine_alarm_active(s), now_ms);
+		engine_suppress_downstream(e, d, s, engine_alarm_active(s), now_ms);
 }
 
 void
@@ -280,6 +213,7 @@ engine_alarm_tick(struct engine *e, struct dev *d, struct slot *s, long long now
 	struct alarm_input in = {.ev = ALARM_EV_TICK};
 	struct alarm_out out;
 
+	engine_suppress_review(e, d, s, now_ms);
 	if (!s->o->a.shelved_until_ms && (!engine_alarm_open(s) || quiet(s)))
 		return;
 	alarm_policy_from_rule(&p, s->r);
@@ -320,7 +254,7 @@ engine_expected(struct engine *e, struct dev *d, int on, long long now_ms)
 			continue;
 		s->o->expected = on;
 		e->st.expected += on;
-		emit(e, d, s, on ? ALARM_T_SUPPRESSED : ALARM_T_UNSUPPRESSED,
-		     !on && s->o->a.state == ALARM_ACTIVE_UNACKED, NULL, NULL, now_ms);
+		engine_emit(e, d, s, on ? ALARM_T_SUPPRESSED : ALARM_T_UNSUPPRESSED,
+			    !on && s->o->a.state == ALARM_ACTIVE_UNACKED, NULL, NULL, now_ms);
 	}
 }

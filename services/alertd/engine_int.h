@@ -23,6 +23,7 @@ struct slot_alarm {
 	char suppressed_by[ALARM_ID_SIZE]; /* the upstream cause, or "" */
 	int expected;                      /* work under way on the device explains it */
 	int wo_requested;                  /* this alarm's work-order request went out */
+	long long unsuppress_at_ms;        /* its cause is gone: news at this time if still on */
 };
 
 /* One rule on one device. Its evaluation state: RULE_STATE_CORE bytes in
@@ -124,5 +125,27 @@ int
 engine_alarm_open(const struct slot *s);
 int
 engine_alarm_active(const struct slot *s);
+
+/* Records a transition and tells people (notify non-zero, and the alarm not
+ * explained) and requests its work order where the rule wants one. */
+void
+engine_emit(struct engine *e, struct dev *d, struct slot *s, enum alarm_transition t, int notify,
+	    const char *actor, const char *note, long long now_ms);
+
+/* engine_suppress.c — alarms explained by the supply graph. A fresh alarm on
+ * d is suppressed by an active supply alarm upstream, or held quiet
+ * ("pending:<device>") while an upstream supply rule's condition holds but
+ * its raise_for has not run out. */
+void
+engine_suppress_fresh(struct engine *e, const struct dev *d, struct slot *s);
+/* cause (on d) became active or went away: its dependants follow. */
+void
+engine_suppress_downstream(struct engine *e, struct dev *d, const struct slot *cause, int active,
+			   long long now_ms);
+/* Each tick, for an explained alarm: a pending cause that never came, or a
+ * cause gone for ENGINE_SUPPRESS_GRACE_MS while the alarm is still on, makes
+ * it news (unsuppressed: notified, work order requested). */
+void
+engine_suppress_review(struct engine *e, struct dev *d, struct slot *s, long long now_ms);
 
 #endif

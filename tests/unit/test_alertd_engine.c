@@ -271,9 +271,73 @@ test_mains_suppresses_pump(void **state)
 	engine_tick(f->e, f->t0 + 3 * 3600 * S);
 	for (int i = mark; i < f->n; i++)
 		assert_string_not_equal(f->calls[i].rec.rule, "pump_no_current");
-	/* the mains return; the pump still has no current: now it is news */
+	/* the mains return; the pump gets the grace to restart */
 	mark = f->n;
 	metric(f, "dr-main", "mains_present", 1, f->t0 + 3 * 3600 * S + S);
+	engine_tick(f->e, f->t0 + 3 * 3600 * S + S + ENGINE_SUPPRESS_GRACE_MS - S);
+	assert_int_equal(count(f, mark, "transition", "unsuppressed"), 0);
+	assert_int_equal(count(f, mark, "notify", ""), 0);
+	/* still no current after the grace: now it is news */
+	engine_tick(f->e, f->t0 + 3 * 3600 * S + S + ENGINE_SUPPRESS_GRACE_MS);
+	assert_int_equal(count(f, mark, "transition", "unsuppressed"), 1);
+	assert_int_equal(count(f, mark, "wo", ""), 1);
+	assert_true(count(f, mark, "notify", "alarm") >= 1);
+}
+
+/* The cause is slower than its effect (mains_lost raise_for 60 s,
+ * pump_no_current 30 s): the pump alarm raised while the mains condition
+ * holds is held quiet, takes the mains alarm's id when it is raised, and
+ * when the mains return and the pump draws current within the grace,
+ * nobody is ever paged and no work order opens. */
+static void
+test_cause_slower_than_effect(void **state)
+{
+	struct fx *f = *state;
+	struct engine_metric on[2] = {{"running", 1}, {"motor_current_a", 12}};
+	char mains_id[ALARM_ID_SIZE] = "";
+	int mark = f->n;
+
+	metric(f, "dr-main", "mains_present", 0, f->t0);
+	pump_no_current(f, f->t0 + S); /* raised at t0 + 32 s */
+	assert_string_equal(last(f, "transition")->rec.rule, "pump_no_current");
+	assert_string_equal(last(f, "transition")->t, "raised");
+	assert_string_equal(last(f, "transition")->rec.suppressed_by, "pending:dr-main");
+	metric(f, "dr-main", "mains_present", 0, f->t0 + 61 * S);
+	for (int i = mark; i < f->n; i++)
+		if (strcmp(f->calls[i].rec.rule, "mains_lost") == 0)
+			snprintf(mains_id, sizeof mains_id, "%s", f->calls[i].rec.alarm_id);
+	/* the held alarm takes the cause's id */
+	assert_string_equal(last(f, "transition")->t, "suppressed");
+	assert_string_equal(last(f, "transition")->rec.rule, "pump_no_current");
+	assert_string_equal(last(f, "transition")->rec.suppressed_by, mains_id);
+	engine_tick(f->e, f->t0 + 62 * S);
+	metric(f, "dr-main", "mains_present", 1, f->t0 + 5 * M);
+	engine_telemetry(f->e, "demo", "pump-1", f->t0 + 5 * M + 3 * S, on, 2,
+			 f->t0 + 5 * M + 3 * S);
+	engine_tick(f->e, f->t0 + 5 * M + 3 * S + ENGINE_SUPPRESS_GRACE_MS);
+	engine_tick(f->e, f->t0 + 5 * M + 6 * ENGINE_SUPPRESS_GRACE_MS);
+	f->only = "pump_no_current";
+	assert_int_equal(count(f, mark, "transition", "unsuppressed"), 0);
+	assert_int_equal(count(f, mark, "wo", ""), 0);
+	f->only = NULL;
+	for (int i = mark; i < f->n; i++)
+		if (strcmp(f->calls[i].what, "notify") == 0)
+			assert_string_not_equal(f->calls[i].rec.rule, "pump_no_current");
+}
+
+/* A mains dip shorter than mains_lost's raise_for: the pump alarm held
+ * quiet for it is news as soon as the mains condition is gone. */
+static void
+test_pending_cause_never_comes(void **state)
+{
+	struct fx *f = *state;
+	int mark = f->n;
+
+	metric(f, "dr-main", "mains_present", 0, f->t0);
+	pump_no_current(f, f->t0 + S);
+	assert_string_equal(last(f, "transition")->rec.suppressed_by, "pending:dr-main");
+	metric(f, "dr-main", "mains_present", 1, f->t0 + 40 * S);
+	engine_tick(f->e, f->t0 + 41 * S);
 	assert_int_equal(count(f, mark, "transition", "unsuppressed"), 1);
 	assert_int_equal(count(f, mark, "wo", ""), 1);
 	assert_true(count(f, mark, "notify", "alarm") >= 1);
@@ -379,6 +443,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_entrapment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escalation_and_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mains_suppresses_pump, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cause_slower_than_effect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_cause_never_comes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pump_first_then_mains, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_work_under_way, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restore_and_stale, setup, teardown),
