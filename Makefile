@@ -56,7 +56,7 @@ BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/bench/%)
 TEST_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC) $(IT_SRC) $(BENCH_SRC))
 
-.PHONY: all bins deps test unit it bench fuzz lint clean demo demo-stop format
+.PHONY: all bins deps test unit it bench fuzz lint clean demo demo-stop format install
 bins: $(BINS)
 all: $(BINS) $(UNIT_BIN) $(IT_BIN) $(BENCH_BIN)
 
@@ -106,6 +106,11 @@ demo: deps
 
 demo-stop:
 	@deploy/demo.sh stop
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: binaries, configuration,
+# migrations, deploy scripts and systemd units (deploy/install.sh).
+install: $(BINS)
+	@DESTDIR="$(DESTDIR)" PREFIX="$(or $(PREFIX),/usr/local)" FM_BIN="$(CURDIR)/$(BUILD)/bin" deploy/install.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -240,6 +240,7 @@ apply_env(struct fm_config *cfg, struct cfg_errs *errs)
 	env_override("FM_MQTT_URL", cfg->mqtt.url, sizeof cfg->mqtt.url, errs);
 	env_override("FM_MQTT_USERNAME", cfg->mqtt.username, sizeof cfg->mqtt.username, errs);
 	env_override("FM_MQTT_PASSWORD", cfg->mqtt.password, sizeof cfg->mqtt.password, errs);
+	env_override("FM_MQTT_CA_FILE", cfg->mqtt.ca_file, sizeof cfg->mqtt.ca_file, errs);
 	env_override("FM_DB_CONNINFO", cfg->db.conninfo, sizeof cfg->db.conninfo, errs);
 	env_override("FM_SPOOL_DIR", cfg->spool.dir, sizeof cfg->spool.dir, errs);
 	if (gethostname(host, sizeof host) < 0 || host[0] == '\0')

@@ -71,8 +71,8 @@ struct fm_config {
 };
 
 /* Loads path into cfg: defaults, file, then environment overrides
- * (FM_MQTT_URL, FM_MQTT_USERNAME, FM_MQTT_PASSWORD, FM_DB_CONNINFO,
- * FM_SPOOL_DIR, FM_INSTANCE). A password_file is read here (it must not be
+ * (FM_MQTT_URL, FM_MQTT_USERNAME, FM_MQTT_PASSWORD, FM_MQTT_CA_FILE,
+ * FM_DB_CONNINFO, FM_SPOOL_DIR, FM_INSTANCE). A password_file is read here (it must not be
  * readable by group or others). Returns 0, or -1 with errors in errs. */
 int
 fmconf_load(const char *path, struct fm_config *cfg, struct cfg_errs *errs);

@@ -10,7 +10,8 @@ var="$root/var"
 servers="$root/deploy/local-servers.sh"
 fmctl="$root/build/bin/fmctl"
 
-# run_daemon NAME: starts build/bin/NAME as its broker user unless running;
+# run_daemon NAME: starts build/bin/NAME as its broker user and its
+# PostgreSQL role (deploy/db-roles.sh, passwords in var/secrets/) unless running;
 # pid in var/NAME.pid, log in var/NAME.log; waits for its started line.
 run_daemon() {
 	local name=$1 pass="FM_MQTT_PASS_$1"
@@ -18,7 +19,9 @@ run_daemon() {
 		return 0
 	fi
 	FM_SPOOL_DIR="$var/spool" FM_INSTANCE=demo FM_MQTT_USERNAME="$name" \
-		FM_MQTT_PASSWORD="${!pass}" "$root/build/bin/$name" >>"$var/$name.log" 2>&1 &
+		FM_MQTT_PASSWORD="${!pass}" FM_DB_CONNINFO="$FM_DB_CONNINFO user=$name" \
+		PGPASSWORD="$(sed -n 's/^PGPASSWORD=//p' "$var/secrets/$name.env")" \
+		"$root/build/bin/$name" >>"$var/$name.log" 2>&1 &
 	echo $! >"$var/$name.pid"
 	for _ in $(seq 1 100); do
 		grep -q 'event=started' "$var/$name.log" && break
@@ -42,6 +45,7 @@ start)
 	"$servers" start "$var"
 	. "$var/env.sh"
 	"$fmctl" migrate
+	"$servers" db-roles "$var"
 	"$fmctl" check config/
 	"$fmctl" apply config/
 	run_daemon ingestd
@@ -52,6 +56,7 @@ start)
 
 	Demo servers are running (data under var/):
 	  Mosquitto   $FM_MQTT_URL   (users and passwords: var/broker/passwords.sh)
+	              TLS on port $BROKER_TLS_PORT, CA $FM_CA_FILE
 	  PostgreSQL  $FM_DB_CONNINFO
 	  ingestd     pid $(cat "$var/ingestd.pid"), log var/ingestd.log
 	  alertd      pid $(cat "$var/alertd.pid"), log var/alertd.log
@@ -73,6 +78,8 @@ start)
 	Work orders (dispatchd): the open ones, and their retained states:
 	  psql -c 'select wo_id, kind, state, assignee, escalation_level from work_orders'
 	  mosquitto_sub -h 127.0.0.1 -p \$BROKER_PORT -u fmctl -P "\$FM_MQTT_PASS_fmctl" -t 'fm/v1/demo/wo/+' -v
+	Devices and people over TLS (accounts: deploy/local-servers.sh add-device|add-person var ...):
+	  mosquitto_sub -h localhost -p \$BROKER_TLS_PORT --cafile \$FM_CA_FILE -u fmctl -P "\$FM_MQTT_PASS_fmctl" -t 'fm/v1/demo/alarm/#' -v
 	Stop everything with:  make demo-stop
 	EOF
 	;;

@@ -6,7 +6,7 @@ PKGS=(gcc make libc6-dev pkg-config git ca-certificates tzdata procps iproute2
       libpaho-mqtt-dev mosquitto mosquitto-clients
       postgresql postgresql-client libpq-dev
       libyaml-dev libjansson-dev libcmocka-dev
-      clang clang-format openssl bc)
+      clang clang-format openssl bc python3 python3-yaml)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

@@ -7,15 +7,22 @@
 #   local-servers.sh start DIR          both servers; writes DIR/env.sh
 #   local-servers.sh stop DIR           both servers (idempotent)
 #   local-servers.sh {start,stop,kill,restart}-{pg,broker} DIR
-#   local-servers.sh add-user DIR NAME PASSWORD   a broker account
+#   local-servers.sh add-user DIR NAME PASSWORD   a daemon's broker account
+#   local-servers.sh add-device DIR NAME           a device's account
+#   local-servers.sh add-person DIR NAME ROLES [SITE]  a person's account
+#   local-servers.sh db-roles DIR   the daemons' PostgreSQL login roles
+#                                   (after fmctl migrate); passwords in
+#                                   DIR/secrets/<daemon>.env as PGPASSWORD
 # FM_BROKER_PROFILE=durable (default: a snapshot on every change) or
 # throughput (a snapshot every 5 minutes) when the broker (re)starts.
 #
 # DIR/env.sh exports FM_MQTT_URL, FM_DB_CONNINFO, PGHOST, PGPORT, PGUSER,
-# PGDATABASE and FM_MQTT_PASS_<user> for every broker account it created.
+# PGDATABASE, BROKER_PORT (loopback), BROKER_TLS_PORT (TLS, the test CA in
+# FM_CA_FILE) and FM_MQTT_PASS_<user> for every broker account it created.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/secrets.sh"
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || true)}
 BROKER_USERS=(ingestd alertd schedd dispatchd fmctl fmsim)
 
@@ -59,8 +66,11 @@ pg_init() {
 			>"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
 		# Loopback only; trust is for this private test/demo cluster, whose
 		# socket and port nobody else can reach. Deployments use scram (README).
+		# The daemons' login roles (deploy/db-roles.sh) must give their
+		# password, as in a deployment; setup and the tests' own roles do not.
 		cat >"$dir/pg/pg_hba.conf" <<-EOF
 		local all all trust
+		host all ingestd,alertd,schedd,dispatchd,fmctl 127.0.0.1/32 scram-sha-256
 		host all all 127.0.0.1/32 trust
 		EOF
 		if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir/pg/pg_hba.conf"; fi
@@ -97,10 +107,14 @@ pg_kill() {
 }
 
 # ---- Mosquitto -------------------------------------------------------------
+# The broker's files are made by the tools a deployment uses: deploy/pki.sh
+# (site CA, server certificate) and deploy/fm-broker-user.sh (password file,
+# ACL); the configuration is the shipped mosquitto.conf.in.
 broker_init() {
 	local dir=$1 u
 	mkdir -p "$dir/broker/data"
-	sed -e "s|@PORT@|$BROKER_PORT|g" -e "s|@DIR@|$dir/broker|g" \
+	sed -e "s|@PORT@|$BROKER_PORT|g" -e "s|@TLS_PORT@|$BROKER_TLS_PORT|g" \
+		-e "s|@TLS_ADDR@|127.0.0.1|g" -e "s|@DIR@|$dir/broker|g" -e "s|@STATE@|$dir/broker|g" \
 		"$here/mosquitto/mosquitto.conf.in" >"$dir/broker/mosquitto.conf"
 	# FM_BROKER_PROFILE=throughput: snapshots every 5 minutes instead of on
 	# every change (see mosquitto.conf.in); for load tests and benchmarks.
@@ -108,27 +122,40 @@ broker_init() {
 		sed -i -e 's/^autosave_on_changes true$/autosave_on_changes false/' \
 			-e 's/^autosave_interval 1$/autosave_interval 300/' "$dir/broker/mosquitto.conf"
 	fi
+	if [ ! -f "$dir/broker/tls/server.crt" ]; then
+		"$here/pki.sh" ca "$dir/broker/tls" "fm test CA" >/dev/null
+		"$here/pki.sh" server "$dir/broker/tls" localhost >/dev/null
+	fi
+	cp "$here/mosquitto/acl" "$dir/broker/acl.base"
 	if [ ! -f "$dir/broker/passwd" ]; then
-		: >"$dir/broker/passwd"
 		: >"$dir/broker/passwords.sh"
 		for u in "${BROKER_USERS[@]}"; do
-			add_user "$dir" "$u" "$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+			FM_BROKER_NO_RELOAD=1 add_user "$dir" "$u" "$(secret_new)"
 		done
 	fi
-	cp "$here/mosquitto/acl" "$dir/broker/acl"
-	if [ -f "$dir/broker/acl.local" ]; then cat "$dir/broker/acl.local" >>"$dir/broker/acl"; fi
-	chmod 600 "$dir/broker/passwd" "$dir/broker/acl"
+	FM_BROKER_NO_RELOAD=1 "$here/fm-broker-user.sh" -d "$dir/broker" render
+	chmod 600 "$dir/broker/passwd" "$dir/broker/acl" "$dir/broker/tls/"*.key
 	if [ "$(id -u)" -eq 0 ]; then chown -R mosquitto: "$dir/broker"; fi
 }
 
-add_user() { # dir name password
-	local dir=$1 name=$2 pass=$3 var
-	mosquitto_passwd -b "$dir/broker/passwd" "$name" "$pass" 2>/dev/null
+# account DIR COMMAND NAME [ARGS...]: a broker account made by
+# fm-broker-user.sh with a random password, which passwords.sh exports as
+# FM_MQTT_PASS_<name> (characters other than A-Za-z0-9_ become _).
+account() {
+	local dir=$1 cmd=$2 name=$3 pass var
+	shift 3
+	pass=${FM_NEW_PASSWORD:-$(secret_new)}
+	FM_NEW_PASSWORD=$pass "$here/fm-broker-user.sh" -d "$dir/broker" "$cmd" "$name" "$@"
 	var=FM_MQTT_PASS_$(echo "$name" | tr -c 'A-Za-z0-9_\n' '_')
+	touch "$dir/broker/passwords.sh"
 	sed -i "/^export $var=/d" "$dir/broker/passwords.sh"
 	echo "export $var='$pass'" >>"$dir/broker/passwords.sh"
 	chmod 600 "$dir/broker/passwords.sh"
-	if [ "$(id -u)" -eq 0 ]; then chown mosquitto: "$dir/broker/passwd"; fi
+	if [ "$(id -u)" -eq 0 ]; then chown -R mosquitto: "$dir/broker"; fi
+}
+
+add_user() { # dir name password: a daemon's account (its ACL is in the shipped file)
+	FM_NEW_PASSWORD=$3 account "$1" add-daemon "$2"
 }
 
 broker_start() {
@@ -139,6 +166,7 @@ broker_start() {
 	mosquitto -c "$dir/broker/mosquitto.conf" -d 2>>"$dir/broker/mosquitto.stderr"
 	wait_for 10 test -s "$dir/broker/mosquitto.pid" || die "mosquitto did not start (see $dir/broker/mosquitto.log)"
 	wait_for 10 bash -c "(exec 3<>/dev/tcp/127.0.0.1/$BROKER_PORT)" || die "mosquitto not listening"
+	wait_for 10 bash -c "(exec 3<>/dev/tcp/127.0.0.1/$BROKER_TLS_PORT)" || die "mosquitto not listening for TLS"
 }
 
 broker_pid() { [ -s "$1/broker/mosquitto.pid" ] && cat "$1/broker/mosquitto.pid"; }
@@ -158,14 +186,17 @@ start_all() {
 	chmod 755 "$dir"
 	dir=$(cd "$dir" && pwd)
 	if [ ! -f "$dir/env.sh" ]; then
-		local pgport bport
+		local pgport bport tport
 		pgport=$(pick_port)
 		bport=$(pick_port)
 		while [ "$bport" = "$pgport" ]; do bport=$(pick_port); done
+		tport=$(pick_port)
+		while [ "$tport" = "$pgport" ] || [ "$tport" = "$bport" ]; do tport=$(pick_port); done
 		cat >"$dir/env.sh" <<-EOF
 		export FM_SERVERS_DIR='$dir'
 		export PGPORT=$pgport PGHOST=127.0.0.1 PGUSER=postgres PGDATABASE=\${PGDATABASE:-fm}
-		export BROKER_PORT=$bport
+		export BROKER_PORT=$bport BROKER_TLS_PORT=$tport
+		export FM_CA_FILE='$dir/broker/tls/ca.crt'
 		export FM_MQTT_URL=tcp://127.0.0.1:$bport
 		export FM_DB_CONNINFO="host=127.0.0.1 port=$pgport user=postgres dbname=\$PGDATABASE"
 		[ -f '$dir/broker/passwords.sh' ] && . '$dir/broker/passwords.sh'
@@ -173,6 +204,10 @@ start_all() {
 		EOF
 	fi
 	load_env "$dir"
+	if [ -z "${BROKER_TLS_PORT:-}" ]; then # a directory from before the TLS listener
+		echo "export BROKER_TLS_PORT=$(pick_port) FM_CA_FILE='$dir/broker/tls/ca.crt'" >>"$dir/env.sh"
+		load_env "$dir"
+	fi
 	port_free "$PGPORT" || [ -f "$dir/pg/postmaster.pid" ] || die "port $PGPORT is taken: remove $dir/env.sh to pick new ports"
 	pg_init "$dir"
 	[ -f "$dir/pg/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$dir/pg" status >/dev/null 2>&1 || pg_start "$dir"
@@ -192,7 +227,8 @@ start-broker) broker_start "$dir" ;;
 stop-broker) broker_stop "$dir" TERM ;;
 kill-broker) broker_stop "$dir" KILL ;;
 restart-broker) broker_stop "$dir" TERM; broker_start "$dir" ;;
-add-user) add_user "$dir" "$3" "$4"; if [ "$(id -u)" -eq 0 ]; then chown mosquitto: "$dir/broker/passwd"; fi
-	  pid=$(broker_pid "$dir") && kill -HUP "$pid" 2>/dev/null || true ;;
+add-user) add_user "$dir" "$3" "$4" ;;
+add-device | add-person) account "$dir" "$cmd" "${@:3}" ;;
+db-roles) load_env "$dir"; "$here/db-roles.sh" "$dir/secrets" >/dev/null ;;
 *) die "unknown command $cmd" ;;
 esac

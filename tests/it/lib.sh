@@ -44,15 +44,21 @@ it_setup_db() {
 }
 
 # start_daemon NAME INSTANCE CONF [VAR=VALUE...]: runs daemon NAME as its
-# broker user, with its spool/journal under the test's directory, logging to
-# $IT_TMP/NAME-INSTANCE.log; waits for its "started" line; sets DAEMON_PID.
+# broker user and its PostgreSQL login role (password from the secrets
+# run.sh made with deploy/db-roles.sh), with its spool/journal under the
+# test's directory, logging to $IT_TMP/NAME-INSTANCE.log; waits for its
+# "started" line; sets DAEMON_PID. VAR=VALUE settings override all that.
 start_daemon() {
 	local name=$1 inst=$2 conf=$3; shift 3
-	local log="$IT_TMP/$name-$inst.log" pass="FM_MQTT_PASS_$name"
+	local log="$IT_TMP/$name-$inst.log" pass="FM_MQTT_PASS_$name" db=()
+	if [ -f "$FM_IT_DIR/secrets/$name.env" ]; then
+		db=(FM_DB_CONNINFO="$FM_DB_CONNINFO user=$name"
+		    PGPASSWORD="$(sed -n 's/^PGPASSWORD=//p' "$FM_IT_DIR/secrets/$name.env")")
+	fi
 	: >>"$log"
 	local before
 	before=$(grep -c 'event=started' "$log" || true)
-	env FM_INSTANCE="$inst" FM_SPOOL_DIR="$IT_TMP/spool" \
+	env FM_INSTANCE="$inst" FM_SPOOL_DIR="$IT_TMP/spool" "${db[@]}" \
 		FM_MQTT_USERNAME="$name" FM_MQTT_PASSWORD="${!pass}" "$@" \
 		"$FM_BIN/$name" -c "$conf" >>"$log" 2>&1 &
 	DAEMON_PID=$!

@@ -30,6 +30,10 @@ trap 'exit 130' INT TERM
 "$servers" add-user "$FM_IT_DIR" fmtest "$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 printf 'user fmtest\ntopic readwrite #\ntopic readwrite $SYS/#\n' >"$FM_IT_DIR/broker/acl.local"
 . "$FM_IT_DIR/env.sh"
+# The daemons log in to PostgreSQL as their own roles (deploy/db-roles.sh),
+# with passwords; the group roles come from the first migration.
+"$FM_BIN/fmctl" migrate >/dev/null && "$servers" db-roles "$FM_IT_DIR" ||
+	{ echo "it: could not create the daemons' database roles"; exit 1; }
 
 tests=()
 for t in build/tests/it/it_* tests/it/t_*.sh; do

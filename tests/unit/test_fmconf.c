@@ -16,8 +16,9 @@
 
 #include <cmocka.h>
 
-static const char *const env_names[] = {"FM_MQTT_URL",    "FM_MQTT_USERNAME", "FM_MQTT_PASSWORD",
-					"FM_DB_CONNINFO", "FM_SPOOL_DIR",     "FM_INSTANCE"};
+static const char *const env_names[] = {"FM_MQTT_URL",     "FM_MQTT_USERNAME", "FM_MQTT_PASSWORD",
+					"FM_MQTT_CA_FILE", "FM_DB_CONNINFO",   "FM_SPOOL_DIR",
+					"FM_INSTANCE"};
 static char dir[64];
 
 static int
@@ -133,6 +134,7 @@ test_env_overrides(void **state)
 	setenv("FM_MQTT_URL", "ssl://broker.example:8883", 1);
 	setenv("FM_MQTT_USERNAME", "ingestd", 1);
 	setenv("FM_MQTT_PASSWORD", "s3cret", 1);
+	setenv("FM_MQTT_CA_FILE", "/etc/fm/tls/ca.crt", 1);
 	setenv("FM_DB_CONNINFO", "host=db dbname=fm", 1);
 	setenv("FM_SPOOL_DIR", "/var/lib/fm/spool", 1);
 	setenv("FM_INSTANCE", "node-2", 1);
@@ -144,6 +146,7 @@ test_env_overrides(void **state)
 	assert_string_equal(cfg.mqtt.username, "ingestd");
 	/* the environment's password wins; the file is not even opened */
 	assert_string_equal(cfg.mqtt.password, "s3cret");
+	assert_string_equal(cfg.mqtt.ca_file, "/etc/fm/tls/ca.crt");
 	assert_string_equal(cfg.db.conninfo, "host=db dbname=fm");
 	assert_string_equal(cfg.spool.dir, "/var/lib/fm/spool");
 	assert_string_equal(cfg.ingestd.instance, "node-2");
