@@ -2,13 +2,16 @@
 # lib.sh): broker accounts for people, fmctl run as the console or as a
 # person, exit-code checks, and JSON/CSV checks with python3.
 
-# people_accounts PERSON...: a broker account per person with a random
-# password, kept in PW_<person> ('-' as '_').
+# people_accounts PERSON...: a broker account per person (the registry in
+# PostgreSQL gives their roles: deploy/fm-broker-user.sh add-person) with a
+# random password, kept in PW_<person> ('-' as '_').
 people_accounts() {
-	local p pw
+	local p pw roles
 	for p in "$@"; do
 		pw=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
-		deploy/local-servers.sh add-user "$FM_IT_DIR" "$p" "$pw" >/dev/null
+		roles=$(sql "select string_agg(role, ',' order by role) from person_roles where person_id = '$p'")
+		[ -n "$roles" ] || fail "$p has no role in the registry"
+		FM_NEW_PASSWORD=$pw deploy/local-servers.sh add-person "$FM_IT_DIR" "$p" "$roles" >/dev/null
 		printf -v "PW_${p//-/_}" '%s' "$pw"
 	done
 	sleep 0.3 # the broker reloads its password file on SIGHUP
