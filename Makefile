@@ -2,6 +2,7 @@
 #   make            build everything          make SAN=1   with ASan+UBSan
 #   make test       deps + build + unit + integration tests (SAN=1 in CI)
 #   make demo       local broker + database under ./var/, migrated, configured
+#   make chaos      the chaos suite, short form   make soak   its long form
 #   make bench      benchmarks that print figures (never fail on a number)
 #   make fuzz       libFuzzer harnesses, FUZZ_SECONDS each (default 60)
 #   make lint       clang-format check, file sizes, headers compile alone
@@ -56,7 +57,7 @@ BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/bench/%)
 TEST_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC) $(IT_SRC) $(BENCH_SRC))
 
-.PHONY: all bins deps test unit it bench fuzz lint clean demo demo-stop format install
+.PHONY: all bins deps test unit it chaos soak bench fuzz lint clean demo demo-stop format install
 bins: $(BINS)
 all: $(BINS) $(UNIT_BIN) $(IT_BIN) $(BENCH_BIN)
 
@@ -86,6 +87,13 @@ unit: $(UNIT_BIN)
 
 it: $(BINS) $(IT_BIN)
 	@tests/it/run.sh
+
+# The chaos suite (tests/chaos/): short in CI, long for a soak.
+chaos: $(BINS)
+	@CHAOS_SCALE=short FM_BIN=$(CURDIR)/$(BUILD)/bin tests/chaos/run.sh
+
+soak: $(BINS)
+	@CHAOS_SCALE=long FM_BIN=$(CURDIR)/$(BUILD)/bin tests/chaos/run.sh
 
 bench: deps
 	$(MAKE) all

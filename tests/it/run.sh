@@ -6,9 +6,18 @@
 # database and a broker with no retained state. Servers are stopped and the
 # directory removed at the end, also on failure or interrupt.
 #   tests/it/run.sh [NAME...]    only the tests whose names contain NAME
+#   tests/it/run.sh --dir DIR [NAME...]   DIR's [ct]_*.sh instead (the chaos
+#                                suite, tests/chaos/run.sh); a test that exits
+#                                77 is counted as skipped, not passed
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
+candidates=(build/tests/it/it_* tests/it/t_*.sh)
+if [ "${1:-}" = --dir ]; then
+	[ -d "${2:-}" ] || { echo "it: --dir needs a directory"; exit 2; }
+	candidates=("${2%/}"/[ct]_*.sh)
+	shift 2
+fi
 export FM_BIN=${FM_BIN:-$root/build/bin}
 export FM_IT_DIR=$(mktemp -d /tmp/fm-it.XXXXXX)
 servers="$root/deploy/local-servers.sh"
@@ -36,7 +45,7 @@ printf 'user fmtest\ntopic readwrite #\ntopic readwrite $SYS/#\n' >"$FM_IT_DIR/b
 	{ echo "it: could not create the daemons' database roles"; exit 1; }
 
 tests=()
-for t in build/tests/it/it_* tests/it/t_*.sh; do
+for t in "${candidates[@]}"; do
 	[ -e "$t" ] || continue
 	if [ $# -gt 0 ]; then
 		keep=0; for f in "$@"; do [[ $t == *"$f"* ]] && keep=1; done
@@ -45,7 +54,7 @@ for t in build/tests/it/it_* tests/it/t_*.sh; do
 	tests+=("$t")
 done
 
-pass=0 fail=0 failed=() n=0
+pass=0 fail=0 skip=0 failed=() n=0
 for t in "${tests[@]}"; do
 	n=$((n + 1))
 	name=$(basename "$t" .sh)
@@ -62,6 +71,9 @@ for t in "${tests[@]}"; do
 	rc=$?
 	if [ $rc -eq 0 ]; then
 		pass=$((pass + 1)); echo "-- $name: ok ($(( $(date +%s) - start )) s)"
+	elif [ $rc -eq 77 ]; then
+		skip=$((skip + 1)); echo "-- $name: SKIPPED ($(( $(date +%s) - start )) s)"
+		"$servers" start "$FM_IT_DIR" >/dev/null 2>&1
 	else
 		fail=$((fail + 1)); failed+=("$name"); echo "-- $name: FAILED (exit $rc)"
 		# Make sure the servers are up for the next test whatever this one did.
@@ -70,5 +82,5 @@ for t in "${tests[@]}"; do
 done
 echo
 echo "integration tests: $n; failed: ${failed[*]:-none}"
-echo "it: $pass passed, $fail failed"
+echo "it: $pass passed, $fail failed, $skip skipped"
 [ "$n" -gt 0 ] && [ "$fail" -eq 0 ]
