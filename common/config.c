@@ -205,6 +205,37 @@ offset_line(const struct parse *ps, size_t off)
 	return line;
 }
 
+/* The last line of the text as an editor counts it: a final line break
+ * ends the last line rather than starting one. Breaks as libyaml counts
+ * them: LF, CR LF, a lone CR. */
+static int
+end_line(const struct parse *ps)
+{
+	size_t n = ps->len;
+	int line = 1;
+
+	if (n > 0 && ps->buf[n - 1] == '\n')
+		n -= n > 1 && ps->buf[n - 2] == '\r' ? 2 : 1;
+	else if (n > 0 && ps->buf[n - 1] == '\r')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (ps->buf[i] == '\n' ||
+		    (ps->buf[i] == '\r' && (i + 1 == n || ps->buf[i + 1] != '\n')))
+			line++;
+	return line;
+}
+
+/* A libyaml mark as a line of the file. At the end of the text libyaml has
+ * moved to a line of its own, past the last one: the error is at the end of
+ * the last line. (mark.index counts characters, not bytes: compare lines.) */
+static int
+mark_line(const struct parse *ps, const yaml_mark_t *m)
+{
+	int last = end_line(ps);
+
+	return (int)m->line + 1 > last ? last : (int)m->line + 1;
+}
+
 static int
 next_event(struct parse *ps, yaml_event_t *ev)
 {
@@ -219,11 +250,11 @@ next_event(struct parse *ps, yaml_event_t *ev)
 	else if (p->error == YAML_MEMORY_ERROR)
 		fatal("out of memory");
 	else if (p->context)
-		cfg_error_at(ps->errs, file, (int)p->problem_mark.line + 1,
+		cfg_error_at(ps->errs, file, mark_line(ps, &p->problem_mark),
 			     "syntax error: %s (%s at line %d)", p->problem, p->context,
-			     (int)p->context_mark.line + 1);
+			     mark_line(ps, &p->context_mark));
 	else
-		cfg_error_at(ps->errs, file, (int)p->problem_mark.line + 1, "syntax error: %s",
+		cfg_error_at(ps->errs, file, mark_line(ps, &p->problem_mark), "syntax error: %s",
 			     p->problem ? p->problem : "invalid YAML");
 	return -1;
 }

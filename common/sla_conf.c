@@ -86,8 +86,14 @@ bind_section(const char *key, const struct cfg_node *node, const struct cfg_fiel
 	     void *target, struct cfg_errs *errs)
 {
 	if (!cfg_is_null(node) && cfg_kind(node) != CFG_MAP) {
+		struct cfg_errs quiet;
+
 		cfg_error(errs, node, "%s: expected a mapping of key: value", key);
-		cfg_bind(NULL, fields, target, errs);
+		/* the defaults only: a required key is not missing from a value
+		 * that is not a mapping, and cfg_bind(NULL) has no line to give */
+		cfg_errs_init(&quiet);
+		cfg_bind(NULL, fields, target, &quiet);
+		cfg_errs_free(&quiet);
 		return -1;
 	}
 	return cfg_bind(cfg_is_null(node) ? NULL : node, fields, target, errs);

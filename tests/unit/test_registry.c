@@ -375,7 +375,7 @@ test_syntax_error_keeps_checking(void **state)
 	d = edited(devices_yaml, &c, F_DEVICES);
 	assert_int_equal(build(broken_site, d, people_yaml, &r, &errs), -1);
 	assert_int_equal(errs.n, 2);
-	assert_true(strncmp(errs.msg[0], "site.yaml:2: syntax error:", 26) == 0);
+	assert_true(strncmp(errs.msg[0], "site.yaml:1: syntax error:", 26) == 0);
 	assert_true(strncmp(errs.msg[1], "devices.yaml:9: type: unknown value 'pump'", 42) == 0);
 	reg_free(&r);
 	cfg_errs_free(&errs);
