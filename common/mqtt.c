@@ -156,6 +156,7 @@ mq_new(const struct mq_opts *o, mq_handler handler, void *ctx)
 	pthread_mutex_init(&m->mu, NULL);
 	pthread_cond_init(&m->cv, NULL);
 	pthread_cond_init(&m->pub_cv, NULL);
+	mq_outbox_init(m);
 	co.MQTTVersion = MQTTVERSION_5;
 	rc = MQTTClient_createWithOptions(&m->client, m->url, m->client_id,
 					  o->persist_dir ? MQTTCLIENT_PERSISTENCE_DEFAULT
@@ -221,7 +222,9 @@ connect_once(struct mq *m, int clean_start)
 	pthread_mutex_lock(&m->mu);
 	m->connected = 1;
 	m->need_resub = 1;
+	m->inflight = 0;
 	pthread_cond_broadcast(&m->cv);
+	pthread_cond_broadcast(&m->out.cv);
 	pthread_mutex_unlock(&m->mu);
 	log_info("mqtt_connected", "url=%s client_id=%s", m->url, m->client_id);
 	return 0;
@@ -412,12 +415,15 @@ stop_keeper(struct mq *m)
 void
 mq_disconnect(struct mq *m)
 {
+	mq_outbox_drain(m); /* what was queued goes out first, if it can */
 	stop_keeper(m);
 	if (MQTTClient_isConnected(m->client))
 		MQTTClient_disconnect5(m->client, 1000, MQTTREASONCODE_SUCCESS, NULL);
 	pthread_mutex_lock(&m->mu);
 	m->connected = 0;
+	pthread_cond_broadcast(&m->pub_cv);
 	pthread_mutex_unlock(&m->mu);
+	mq_outbox_stop(m);
 }
 
 int
@@ -443,6 +449,7 @@ mq_free(struct mq *m)
 	}
 	pthread_cond_destroy(&m->cv);
 	pthread_cond_destroy(&m->pub_cv);
+	mq_outbox_free(m);
 	pthread_mutex_destroy(&m->mu);
 	free(m->url);
 	free(m->client_id);

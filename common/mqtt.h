@@ -83,11 +83,21 @@ mq_disconnect(struct mq *m);
  * Must not be called from the handler with qos 1 (use mq_publish_async). */
 int
 mq_publish(struct mq *m, const char *topic, const void *payload, size_t len, int qos, int retain);
-/* Queues a publish without waiting for its acknowledgement; safe from the
- * handler. Returns 0 when queued. */
+/* Queues a publish (copied) for the client's sender thread, in order; safe
+ * from the handler, never waits for the broker. While disconnected the
+ * queue holds and is sent after the reconnect. Returns 0 when queued, -1
+ * when the queue is full (8 MiB) or the client is stopping (counted). */
 int
 mq_publish_async(struct mq *m, const char *topic, const void *payload, size_t len, int qos,
 		 int retain);
+struct mq_outbox_stats {
+	long long queued, sent;
+	long long dropped; /* refused by a full queue, or left at stop */
+	long long failed;  /* refused by Paho, or the connection dropped each try */
+	long long pending, bytes;
+};
+void
+mq_outbox_stats(struct mq *m, struct mq_outbox_stats *s);
 
 /* For load generators and oracles: called on Paho's thread for every QoS 1
  * acknowledgement with the token mq_publish_token returned and the PUBACK
@@ -95,9 +105,11 @@ mq_publish_async(struct mq *m, const char *topic, const void *payload, size_t le
 typedef void (*mq_ack_fn)(void *ctx, int token, int reason);
 void
 mq_set_ack_handler(struct mq *m, mq_ack_fn fn, void *ctx);
-/* Like mq_publish_async, and gives the delivery token. Returns 0, or -1 with
- * mq_last_reason() == MQ_INFLIGHT_FULL when max_inflight publishes await
- * their acknowledgement (wait for some, then try again), or another reason. */
+/* Publishes now without waiting for the PUBACK and gives the delivery
+ * token; not from the handler (Paho blocks while the window is full).
+ * Returns 0, or -1 with mq_last_reason() == MQ_INFLIGHT_FULL when
+ * max_inflight publishes await their acknowledgement (wait for some, then
+ * try again), or another reason. */
 #define MQ_INFLIGHT_FULL (-4)
 int
 mq_publish_token(struct mq *m, const char *topic, const void *payload, size_t len, int qos,

@@ -12,6 +12,7 @@
 #define MQ_PUB_SLOTS 1024
 #define MQ_BACKOFF_MIN_MS 200
 #define MQ_BACKOFF_MAX_MS 10000
+#define MQ_OUTBOX_MAX_BYTES (8u << 20) /* queued asynchronous publishes */
 
 struct mq_sub {
 	char filter[512];
@@ -24,6 +25,17 @@ struct mq_pub_slot {
 	int token;
 	int reason;
 	unsigned long long seq;
+};
+
+/* mq_publish_async's queue and its sender thread (mqtt_outbox.c). */
+struct mq_out_item;
+struct mq_outbox {
+	struct mq_out_item *head, *tail;
+	size_t n, bytes;
+	pthread_t thread;
+	pthread_cond_t cv; /* queued, sent, connected or stopping */
+	int running, stopping, busy;
+	long long queued, sent, dropped, failed;
 };
 
 struct mq {
@@ -40,6 +52,8 @@ struct mq {
 	pthread_cond_t cv;     /* keeper wake-ups */
 	pthread_cond_t pub_cv; /* a PUBACK arrived or the connection dropped */
 	unsigned long long pub_seq;
+	int inflight; /* QoS 1 publishes sent and not yet acknowledged (since connect) */
+	struct mq_outbox out;
 	pthread_t keeper;
 	int keeper_running;
 	int connected; /* as far as callbacks have told us */
@@ -68,6 +82,22 @@ mq_wait_cv(struct mq *m, pthread_cond_t *cv, long long ms);
 void
 mq_on_published(void *ctx, int token, int packet_type, MQTTProperties *props,
 		enum MQTTReasonCodes reason);
+
+/* Publishes now, without waiting for the PUBACK (mqtt_publish.c). */
+int
+mq_publish_now(struct mq *m, const char *topic, const void *payload, size_t len, int qos,
+	       int retain);
+/* mqtt_outbox.c: set up with the client; drain (wait, bounded by
+ * publish_timeout_ms, while connected, for the queue to empty), stop (the
+ * sender joined, what is left counted as dropped), free. */
+void
+mq_outbox_init(struct mq *m);
+void
+mq_outbox_drain(struct mq *m);
+void
+mq_outbox_stop(struct mq *m);
+void
+mq_outbox_free(struct mq *m);
 
 /* mqtt_nodelay.c: TCP_NODELAY on this process's sockets to the url's port
  * (after each connect). */

@@ -1,7 +1,8 @@
 /* mqtt_publish.c — publishing for the MQTT client: QoS 1 with a bounded
  * wait for the PUBACK (fed by Paho's published callback, not by Paho's
- * polling wait), fire-and-forget publishes, and acknowledgement callbacks
- * for load generators. Never called with m->mu held. */
+ * polling wait), publishes that do not wait (for the outbox's sender and
+ * load generators), and acknowledgement callbacks. Never called with m->mu
+ * held. */
 #include "mqtt_int.h"
 
 #include "log.h"
@@ -22,6 +23,8 @@ mq_on_published(void *ctx, int token, int packet_type, MQTTProperties *props,
 	s->token = token;
 	s->reason = (int)reason;
 	s->seq = ++m->pub_seq;
+	if (m->inflight > 0)
+		m->inflight--;
 	pthread_cond_broadcast(&m->pub_cv);
 	pthread_mutex_unlock(&m->mu);
 	if (m->on_ack)
@@ -88,6 +91,11 @@ publish(struct mq *m, const char *topic, const void *payload, size_t len, int qo
 		mq_set_error(m, rc, "publish");
 		return -1;
 	}
+	if (qos > 0) {
+		pthread_mutex_lock(&m->mu);
+		m->inflight++;
+		pthread_mutex_unlock(&m->mu);
+	}
 	if (token_out)
 		*token_out = token;
 	if (!wait || qos == 0)
@@ -102,8 +110,8 @@ mq_publish(struct mq *m, const char *topic, const void *payload, size_t len, int
 }
 
 int
-mq_publish_async(struct mq *m, const char *topic, const void *payload, size_t len, int qos,
-		 int retain)
+mq_publish_now(struct mq *m, const char *topic, const void *payload, size_t len, int qos,
+	       int retain)
 {
 	return publish(m, topic, payload, len, qos, retain, 0, NULL);
 }

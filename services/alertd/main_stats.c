@@ -42,11 +42,13 @@ collect(struct alertd *g, struct counters *k)
 {
 	struct engine_stats es;
 	struct alert_store_stats ss;
+	struct mq_outbox_stats ob;
 	const struct intake_counts *ic = &g->in.c;
 	const struct out_counts *oc = &g->out.c;
 
 	engine_stats(g->eng, &es);
 	alert_store_stats(g->store, &ss);
+	mq_outbox_stats(g->mq, &ob);
 	add(k, "received", ic->received);
 	add(k, "accepted", ic->accepted);
 	for (int r = 1; r < MSG_REASON_COUNT; r++)
@@ -75,6 +77,10 @@ collect(struct alertd *g, struct counters *k)
 	add(k, "publish_errors", oc->publish_errors);
 	add(k, "encode_errors", oc->encode_errors);
 	add(k, "journal_errors", oc->journal_errors);
+	add(k, "outbox_pending", ob.pending);
+	add(k, "outbox_sent", ob.sent);
+	add(k, "outbox_dropped", ob.dropped);
+	add(k, "outbox_failed", ob.failed);
 	add(k, "db_up", ss.db_up);
 	add(k, "history_written", ss.records_written);
 	add(k, "history_pending", ss.pending);

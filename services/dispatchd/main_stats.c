@@ -16,8 +16,10 @@ dispd_stats(struct dispd *g, int print)
 {
 	struct msg_counter k[24];
 	char buf[2048], topic[TOPIC_MAX_LEN + 1];
+	struct mq_outbox_stats ob;
 	int n = 0, len;
 
+	mq_outbox_stats(g->mq, &ob);
 	pthread_mutex_lock(&g->lock);
 	k[n++] = (struct msg_counter){"requests", g->c.requests};
 	k[n++] = (struct msg_counter){"duplicates", g->c.duplicates};
@@ -37,6 +39,9 @@ dispd_stats(struct dispd *g, int print)
 	k[n++] = (struct msg_counter){"db_errors", g->c.db_errors};
 	k[n++] = (struct msg_counter){"publish_errors", g->c.publish_errors};
 	k[n++] = (struct msg_counter){"bad_messages", g->c.bad_messages};
+	k[n++] = (struct msg_counter){"outbox_pending", ob.pending};
+	k[n++] = (struct msg_counter){"outbox_dropped", ob.dropped};
+	k[n++] = (struct msg_counter){"outbox_failed", ob.failed};
 	pthread_mutex_unlock(&g->lock);
 	if (print)
 		for (int i = 0; i < n; i++)
