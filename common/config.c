@@ -1,9 +1,7 @@
 /* config.c — reads a YAML file into an owned tree of nodes that remember
- * file:line, and collects "file:line: message" errors. The only user of
- * libyaml. It accepts the plain subset a configuration needs: no anchors,
- * aliases or tags, one document, unique scalar keys, bounded size and depth.
- * Binding the tree to structs lives in config_bind.c, the error list in
- * config_errs.c. */
+ * file:line; the only user of libyaml. The plain subset a configuration
+ * needs: no anchors, aliases or tags, one document, unique scalar keys,
+ * bounded size and depth. Binding: config_bind.c; errors: config_errs.c. */
 #include "config.h"
 #include "log.h"
 
@@ -190,7 +188,8 @@ struct parse {
 	struct cfg_errs *errs;
 	const char *buf;
 	size_t len;
-	int dups; /* duplicate keys found: the document is refused */
+	int dups;      /* duplicate keys found: the document is refused */
+	int last_line; /* end_line(), once known (0: not yet) */
 };
 
 /* Line of a byte offset, for reader errors that carry no mark. */
@@ -205,15 +204,16 @@ offset_line(const struct parse *ps, size_t off)
 	return line;
 }
 
-/* The last line of the text as an editor counts it: a final line break
- * ends the last line rather than starting one. Breaks as libyaml counts
- * them: LF, CR LF, a lone CR. */
+/* The last line as an editor counts it (a final break ends the last line);
+ * breaks as libyaml counts them: LF, CR LF, a lone CR. Counted once. */
 static int
-end_line(const struct parse *ps)
+end_line(struct parse *ps)
 {
 	size_t n = ps->len;
 	int line = 1;
 
+	if (ps->last_line)
+		return ps->last_line;
 	if (n > 0 && ps->buf[n - 1] == '\n')
 		n -= n > 1 && ps->buf[n - 2] == '\r' ? 2 : 1;
 	else if (n > 0 && ps->buf[n - 1] == '\r')
@@ -222,14 +222,14 @@ end_line(const struct parse *ps)
 		if (ps->buf[i] == '\n' ||
 		    (ps->buf[i] == '\r' && (i + 1 == n || ps->buf[i + 1] != '\n')))
 			line++;
-	return line;
+	return ps->last_line = line;
 }
 
-/* A libyaml mark as a line of the file. At the end of the text libyaml has
- * moved to a line of its own, past the last one: the error is at the end of
- * the last line. (mark.index counts characters, not bytes: compare lines.) */
+/* A libyaml mark as a line of the file. At the end of the text (a syntax
+ * error, an empty value after "? key") libyaml has moved to a line past the
+ * last: that is the end of the last line. (mark.index counts characters.) */
 static int
-mark_line(const struct parse *ps, const yaml_mark_t *m)
+mark_line(struct parse *ps, const yaml_mark_t *m)
 {
 	int last = end_line(ps);
 
@@ -260,9 +260,9 @@ next_event(struct parse *ps, yaml_event_t *ev)
 }
 
 static int
-ev_line(const yaml_event_t *ev)
+ev_line(struct parse *ps, const yaml_event_t *ev)
 {
-	return (int)ev->start_mark.line + 1;
+	return mark_line(ps, &ev->start_mark);
 }
 
 /* Refuses the YAML features a configuration does not need and that would
@@ -283,13 +283,13 @@ check_props(struct parse *ps, const yaml_event_t *ev)
 		tag = ev->data.mapping_start.tag;
 	}
 	if (anchor) {
-		cfg_error_at(ps->errs, ps->doc->file, ev_line(ev),
+		cfg_error_at(ps->errs, ps->doc->file, ev_line(ps, ev),
 			     "anchors (&%s) are not supported: write the value out", anchor);
 		return -1;
 	}
 	if (tag) {
-		cfg_error_at(ps->errs, ps->doc->file, ev_line(ev), "tags (%s) are not supported",
-			     tag);
+		cfg_error_at(ps->errs, ps->doc->file, ev_line(ps, ev),
+			     "tags (%s) are not supported", tag);
 		return -1;
 	}
 	return 0;
@@ -334,7 +334,7 @@ parse_node(struct parse *ps, yaml_event_t *ev, int depth);
 static struct cfg_node *
 parse_scalar(struct parse *ps, const yaml_event_t *ev)
 {
-	struct cfg_node *n = node_new(ps->doc, CFG_SCALAR, ev_line(ev));
+	struct cfg_node *n = node_new(ps->doc, CFG_SCALAR, ev_line(ps, ev));
 	size_t len = ev->data.scalar.length;
 
 	if (memchr(ev->data.scalar.value, '\0', len)) {
@@ -368,7 +368,7 @@ parse_children(struct parse *ps, struct cfg_node *n, int depth)
 		}
 		if (n->kind == CFG_MAP) {
 			if (ev.type != YAML_SCALAR_EVENT) {
-				cfg_error_at(ps->errs, ps->doc->file, ev_line(&ev),
+				cfg_error_at(ps->errs, ps->doc->file, ev_line(ps, &ev),
 					     "mapping keys must be plain text, not a list, mapping "
 					     "or alias");
 				yaml_event_delete(&ev);
@@ -398,12 +398,12 @@ parse_node(struct parse *ps, yaml_event_t *ev, int depth)
 	struct cfg_node *n = NULL;
 
 	if (depth > CFG_MAX_DEPTH) {
-		cfg_error_at(ps->errs, ps->doc->file, ev_line(ev), "nested deeper than %d levels",
-			     CFG_MAX_DEPTH);
+		cfg_error_at(ps->errs, ps->doc->file, ev_line(ps, ev),
+			     "nested deeper than %d levels", CFG_MAX_DEPTH);
 		goto fail;
 	}
 	if (ev->type == YAML_ALIAS_EVENT) {
-		cfg_error_at(ps->errs, ps->doc->file, ev_line(ev),
+		cfg_error_at(ps->errs, ps->doc->file, ev_line(ps, ev),
 			     "aliases (*%s) are not supported: write the value out",
 			     ev->data.alias.anchor);
 		goto fail;
@@ -417,7 +417,7 @@ parse_node(struct parse *ps, yaml_event_t *ev, int depth)
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
 		n = node_new(ps->doc, ev->type == YAML_MAPPING_START_EVENT ? CFG_MAP : CFG_SEQ,
-			     ev_line(ev));
+			     ev_line(ps, ev));
 		if (parse_children(ps, n, depth) < 0) {
 			node_free(n);
 			n = NULL;
@@ -426,7 +426,7 @@ parse_node(struct parse *ps, yaml_event_t *ev, int depth)
 		}
 		break;
 	default:
-		cfg_error_at(ps->errs, ps->doc->file, ev_line(ev), "unexpected YAML event");
+		cfg_error_at(ps->errs, ps->doc->file, ev_line(ps, ev), "unexpected YAML event");
 		break;
 	}
 fail:
@@ -461,7 +461,7 @@ parse_stream(struct parse *ps)
 	if (next_event(ps, &ev) < 0)
 		return -1;
 	if (ev.type != YAML_STREAM_END_EVENT) {
-		cfg_error_at(ps->errs, ps->doc->file, ev_line(&ev),
+		cfg_error_at(ps->errs, ps->doc->file, ev_line(ps, &ev),
 			     "only one YAML document per file ('---' starts a second one)");
 		yaml_event_delete(&ev);
 		return -1;

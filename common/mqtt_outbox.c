@@ -122,8 +122,9 @@ failed(struct mq *m, struct mq_out_item *it, int connection_lost)
 		return;
 	}
 	ob->failed++;
-	log_limited(&lim, LOG_WARN, "mqtt_publish_failed", "client_id=%s topic=%s tries=%d error=\"%s\"",
-		    m->client_id, it->topic, it->tries, m->err);
+	log_limited(&lim, LOG_WARN, "mqtt_publish_failed",
+		    "client_id=%s topic=%s tries=%d error=\"%s\"", m->client_id, it->topic,
+		    it->tries, m->err);
 	free(it);
 }
 
@@ -204,8 +205,8 @@ mq_outbox_stop(struct mq *m)
 	pthread_mutex_unlock(&m->mu);
 	ob->stopping = 0; /* a later publish starts a new sender */
 	if (left)
-		log_warn("mqtt_outbox_dropped", "client_id=%s messages=%zu reason=stopping", m->client_id,
-			 left);
+		log_warn("mqtt_outbox_dropped", "client_id=%s messages=%zu reason=stopping",
+			 m->client_id, left);
 }
 
 void

@@ -67,6 +67,34 @@ test_syntax_error_at_end_without_newline(void **state)
 	assert_lines_within("\xef\xbb\xbfsites: [A", 1);
 }
 
+/* An empty value at the end ("? key" on the last line) has its mark past
+ * the last line too (fuzz_sla, CI pass): a node's line is clamped alike. */
+static void
+test_empty_value_at_end(void **state)
+{
+	static const char text[] = "a: 1\n? dispatch_roles";
+	struct cfg_errs errs;
+	struct cfg_doc *doc;
+	struct sla_conf c;
+
+	(void)state;
+	cfg_errs_init(&errs);
+	doc = cfg_load_buf("sla.yaml", text, strlen(text), &errs);
+	assert_non_null(doc);
+	memset(&c, 0, sizeof c);
+	assert_int_equal(sla_build(&c, doc, NULL, &errs), -1);
+	for (size_t i = 0; i < errs.n; i++) {
+		int line = 0;
+
+		print_message("%s\n", errs.msg[i]);
+		assert_int_equal(sscanf(errs.msg[i], "sla.yaml:%d:", &line), 1);
+		assert_in_range(line, 1, 2);
+	}
+	sla_free(&c);
+	cfg_doc_free(doc);
+	cfg_errs_free(&errs);
+}
+
 /* The same errors with a final line break belong on the last line too. */
 static void
 test_syntax_error_at_end_with_newline(void **state)
@@ -114,6 +142,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_syntax_error_at_end_without_newline),
 		cmocka_unit_test(test_syntax_error_at_end_with_newline),
+		cmocka_unit_test(test_empty_value_at_end),
 		cmocka_unit_test(test_sla_section_not_mapping),
 	};
 
