@@ -81,20 +81,20 @@ publish(struct mq *m, const char *topic, const void *payload, size_t len, int qo
 	msg.payloadlen = (int)len;
 	msg.qos = qos;
 	msg.retained = retain;
+	/* Counted before the call: the PUBACK may be read before it returns. */
 	pthread_mutex_lock(&m->mu);
 	before = m->pub_seq;
+	m->inflight += qos > 0;
 	pthread_mutex_unlock(&m->mu);
 	r = MQTTClient_publishMessage5(m->client, topic, &msg, &token);
 	rc = (int)r.reasonCode;
 	MQTTResponse_free(r);
 	if (rc != MQTTCLIENT_SUCCESS) {
+		pthread_mutex_lock(&m->mu);
+		m->inflight -= qos > 0 && m->inflight > 0;
+		pthread_mutex_unlock(&m->mu);
 		mq_set_error(m, rc, "publish");
 		return -1;
-	}
-	if (qos > 0) {
-		pthread_mutex_lock(&m->mu);
-		m->inflight++;
-		pthread_mutex_unlock(&m->mu);
 	}
 	if (token_out)
 		*token_out = token;

@@ -89,7 +89,8 @@ for case in "1 200000" "20 50000"; do
 	c=$(ceiling "$m" "$n")
 	read -r rate cpu rss lat check < <(ingest "$m" "$n" "b$m")
 	printf '%-22s %10.0f %10.0f %11.0f %6.2f %5.0f %8.1f %16s  %s\n' "$m reading(s)/message" "$c" "$rate" \
-		"$(echo "$rate * $m" | bc -l)" "$(echo "$rate / $c" | bc -l)" "$cpu" "$(echo "$rss / 1024" | bc -l)" "$lat" "$check"	figure "ingest.m$m.broker_ceiling" "$(fmt "$c" 0)" msg/s "broker ceiling, $m reading(s)/message (QoS 1, subscriber that does nothing)"
+		"$(echo "$rate * $m" | bc -l)" "$(echo "$rate / $c" | bc -l)" "$cpu" "$(echo "$rss / 1024" | bc -l)" "$lat" "$check"
+	figure "ingest.m$m.broker_ceiling" "$(fmt "$c" 0)" msg/s "broker ceiling, $m reading(s)/message (QoS 1, subscriber that does nothing)"
 	figure "ingest.m$m.ingest_rate" "$(fmt "$rate" 0)" msg/s "ingestd into PostgreSQL, $m reading(s)/message, first publish to last commit"
 	figure "ingest.m$m.readings" "$(fmt "$(echo "$rate * $m" | bc -l)" 0)" readings/s "readings stored per second, $m reading(s)/message"
 	figure "ingest.m$m.ratio" "$(fmt "$(echo "$rate / $c" | bc -l)" 2)" "" "ingest rate / broker ceiling, $m reading(s)/message"
