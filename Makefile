@@ -8,6 +8,8 @@
 #   make lint       clang-format check, file sizes, headers compile alone
 SAN ?= 0
 CC ?= cc
+# `make` alone builds everything (the per-service rules below come first).
+.DEFAULT_GOAL := all
 BUILD := build
 SERVICES := ingestd alertd schedd dispatchd fmctl fmsim
 
