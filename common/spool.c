@@ -158,15 +158,15 @@ cut_tail(struct spool *s, int fd, long long id, long long off, long long size, c
 	return 0;
 }
 
-/* Checks the header of segment i; for the last one also every record,
- * cutting off a torn tail. Sets segs[i].size. */
+/* Checks the header of segment i; for the one last appended to (last) also
+ * every record, cutting off a torn tail. Sets segs[i].size. */
 static int
-check_segment(struct spool *s, size_t i)
+check_segment(struct spool *s, size_t i, int last)
 {
 	char name[SPOOL_SEG_NAME_MAX];
 	unsigned char hdr[SPOOL_SEG_HDR];
 	long long id = s->segs[i].id, off = SPOOL_SEG_HDR, size;
-	int last = i + 1 == s->nsegs, fd;
+	int fd;
 	struct spool_rec r;
 	enum spool_next nx;
 	const char *why;
@@ -257,8 +257,16 @@ recover(struct spool *s)
 	if (s->nsegs > 0)
 		next_id = s->segs[s->nsegs - 1].id + 1;
 	for (i = 0; i < s->nsegs; i++)
-		if (check_segment(s, i) < 0)
+		if (check_segment(s, i, i + 1 == s->nsegs) < 0)
 			return -1;
+	/* Behind the last segment appended to there may be empty ones: the
+	 * spare made ahead (spool_append), or one started just before a crash.
+	 * The last one holding records is the one whose tail may be torn. */
+	i = s->nsegs;
+	while (i > 1 && s->segs[i - 1].size <= SPOOL_SEG_HDR)
+		i--;
+	if (i < s->nsegs && s->segs[i - 1].size > SPOOL_SEG_HDR && check_segment(s, i - 1, 1) < 0)
+		return -1;
 	for (i = 0; i < s->nsegs;) {
 		if (s->segs[i].size > SPOOL_SEG_HDR) {
 			s->bytes += s->segs[i].size;
@@ -275,6 +283,7 @@ recover(struct spool *s)
 	s->bytes += SPOOL_SEG_HDR;
 	s->st.segments_created++;
 	s->wr_size = SPOOL_SEG_HDR;
+	spool_spare_make(s);
 	return 0;
 }
 
@@ -284,7 +293,7 @@ spool_open(const struct spool_opts *o)
 	struct spool *s = xcalloc(1, sizeof *s);
 	pthread_condattr_t ca;
 
-	s->dir_fd = s->lock_fd = s->wr_fd = s->rd_fd = -1;
+	s->dir_fd = s->lock_fd = s->wr_fd = s->rd_fd = s->spare_fd = -1;
 	s->rd_seg = -1;
 	s->segment_bytes = o->segment_bytes ? o->segment_bytes : SPOOL_SEGMENT_BYTES_DEFAULT;
 	s->max_bytes = o->max_bytes ? o->max_bytes : SPOOL_MAX_BYTES_DEFAULT;
@@ -330,6 +339,8 @@ spool_close(struct spool *s)
 				  strerror(errno));
 		close(s->wr_fd);
 	}
+	if (s->spare_fd >= 0)
+		close(s->spare_fd); /* left empty: the next open removes it */
 	spool_rd_forget(s);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);

@@ -79,7 +79,8 @@ typedef int (*spool_visit)(void *ctx, const struct spool_pos *at, int type, cons
  * process, or a second open in this process, is refused), checks every
  * segment's header, validates the records of the last segment and truncates a
  * torn or corrupt tail (logged, counted in truncations), removes segments
- * that hold no record, then starts a new segment for appends. Returns NULL
+ * that hold no record, then starts a new segment for appends (and makes the
+ * next one ahead, see spool_append). Returns NULL
  * with the reason logged: bad options (max_bytes must leave room for the
  * segment being appended to plus one largest record), an I/O error, a foreign
  * or newer-version segment file (never modified). o is not kept. */
@@ -96,8 +97,11 @@ spool_close(struct spool *s);
  * SPOOL_FSYNC_ALWAYS). On SPOOL_ERR the reader never sees the record: a
  * partial write is cut off again (should the cut fail too, the segment is
  * sealed there, and only a restart may find the record; ingestd's storage
- * deduplicates by device and seq). Appender thread only; no allocation
- * except when a new segment starts. */
+ * deduplicates by device and seq). When the disk is full (ENOSPC, EDQUOT,
+ * EFBIG) the segment is sealed too: the next append goes to the next segment,
+ * made ahead for this, so that once the reader has consumed and released the
+ * sealed one its space comes back, however large segments are. Appender
+ * thread only; no allocation except when a new segment starts. */
 enum spool_rc
 spool_append(struct spool *s, int type, const void *data, size_t len);
 

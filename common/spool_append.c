@@ -18,6 +18,7 @@
 static struct log_limit write_limit = LOG_LIMIT(10000);
 static struct log_limit sync_limit = LOG_LIMIT(10000);
 static struct log_limit inval_limit = LOG_LIMIT(10000);
+static struct log_limit create_limit = LOG_LIMIT(10000);
 
 int
 spool_seg_create(struct spool *s, long long id)
@@ -29,8 +30,8 @@ spool_seg_create(struct spool *s, long long id)
 	spool_seg_name(name, id);
 	fd = openat(s->dir_fd, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		log_error("spool_segment_create_failed", "dir=%s file=%s error=\"%s\"", s->dir,
-			  name, strerror(errno));
+		log_limited(&create_limit, LOG_ERROR, "spool_segment_create_failed",
+			    "dir=%s file=%s error=\"%s\"", s->dir, name, strerror(errno));
 		return -1;
 	}
 	spool_seg_hdr_encode(hdr, id);
@@ -41,14 +42,28 @@ spool_seg_create(struct spool *s, long long id)
 		goto fail;
 	return fd;
 fail:
-	log_error("spool_segment_create_failed", "dir=%s file=%s error=\"%s\"", s->dir, name,
-		  errno ? strerror(errno) : "short write");
+	log_limited(&create_limit, LOG_ERROR, "spool_segment_create_failed",
+		    "dir=%s file=%s error=\"%s\"", s->dir, name,
+		    errno ? strerror(errno) : "short write");
 	close(fd);
 	unlinkat(s->dir_fd, name, 0);
 	return -1;
 }
 
-/* Seals the current segment and appends to a new one numbered after it. */
+/* The next segment is made ahead so that a full disk can always be answered
+ * by sealing the segment being written: the writer then moves it into
+ * PostgreSQL, releases it and the space comes back. Made only when needed
+ * instead, it could not be made on that full disk, and the one segment
+ * holding everything could never be released. Its 16 bytes count once it
+ * is appended to. */
+void
+spool_spare_make(struct spool *s)
+{
+	if (s->spare_fd < 0)
+		s->spare_fd = spool_seg_create(s, s->wr_seg + 1);
+}
+
+/* Seals the current segment and appends to the spare, numbered after it. */
 static int
 roll(struct spool *s)
 {
@@ -64,9 +79,11 @@ roll(struct spool *s)
 		pthread_mutex_unlock(&s->mu);
 		return -1;
 	}
-	fd = spool_seg_create(s, s->wr_seg + 1);
-	if (fd < 0)
+	spool_spare_make(s);
+	if (s->spare_fd < 0)
 		return -1;
+	fd = s->spare_fd;
+	s->spare_fd = -1;
 	pthread_mutex_lock(&s->mu);
 	if (s->nsegs == s->cap) {
 		size_t cap = s->cap * 2;
@@ -89,6 +106,7 @@ roll(struct spool *s)
 	s->wr_seg++;
 	s->wr_size = SPOOL_SEG_HDR;
 	s->wr_must_roll = 0;
+	spool_spare_make(s);
 	return 0;
 }
 
@@ -149,6 +167,7 @@ spool_append(struct spool *s, int type, const void *data, size_t len)
 		return SPOOL_FULL;
 	if (must_roll && roll(s) < 0)
 		goto fail;
+	spool_spare_make(s); /* when the disk was full at the last roll */
 
 	spool_rec_hdr_encode(hdr, type, data, len);
 	iov[0].iov_base = hdr;
@@ -172,6 +191,10 @@ spool_append(struct spool *s, int type, const void *data, size_t len)
 				  s->dir, s->wr_seg, s->wr_size, strerror(errno));
 			s->wr_must_roll = 1;
 		}
+		/* Out of space: this segment cannot grow, so the next append
+		 * starts the spare, and this one can be released once written. */
+		if ((err == ENOSPC || err == EDQUOT || err == EFBIG) && s->wr_size > SPOOL_SEG_HDR)
+			s->wr_must_roll = 1;
 		goto fail;
 	}
 	s->wr_size += rec;

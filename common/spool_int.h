@@ -69,7 +69,8 @@ struct spool {
 	/* The appender's own: the segment it writes and its size. */
 	long long wr_seg;
 	long long wr_size;
-	int wr_must_roll; /* a failed write could not be cut off: seal that segment */
+	int wr_must_roll; /* seal that segment: a failed write could not be cut off, or the disk is full */
+	int spare_fd; /* segment wr_seg + 1, made ahead (header only), or -1 */
 
 	/* The reader's own (also used by spool_open before any thread runs). */
 	int rd_fd;
@@ -102,6 +103,10 @@ spool_rec_crc_ok(const unsigned char hdr[SPOOL_REC_HDR], const unsigned char *da
  * file's descriptor (header written, synced unless SPOOL_FSYNC_NEVER) or -1. */
 int
 spool_seg_create(struct spool *s, long long id);
+/* Makes the spare segment (wr_seg + 1) if there is none; failing is logged
+ * (rate-limited) and tried again at the next append. Appender only. */
+void
+spool_spare_make(struct spool *s);
 int
 spool_syncer_start(struct spool *s);
 void

@@ -290,6 +290,9 @@ spool_release(struct spool *s, const struct spool_pos *upto)
 				  name, strerror(errno));
 			return -1;
 		}
+		/* The space comes back only once no descriptor holds the file. */
+		if (s->rd_seg == id)
+			spool_rd_forget(s);
 		pthread_mutex_lock(&s->mu);
 		size = s->segs[0].size;
 		memmove(s->segs, s->segs + 1, (s->nsegs - 1) * sizeof *s->segs);

@@ -327,7 +327,8 @@ pg_outage_test() {
 # spool_fill_test disk|max: the body of c_spool_disk_full and c_spool_max.
 # PostgreSQL is stopped under load so that ingestd's spool grows until it
 # can take no more: the disk is full (disk: a 1 MiB tmpfs as FM_SPOOL_DIR)
-# or spool.max_bytes is reached (max: 1M in the fm.yaml ingestd reads).
+# with the shipped 64M segments, or spool.max_bytes is reached (max: 3M and
+# 64k segments in the fm.yaml ingestd reads).
 # ingestd must then stop reading (back-pressure: its received counter
 # stands still while the broker goes on acknowledging the publishers and
 # queues for ingestd's session), say so in its log and stats, and after
@@ -343,12 +344,11 @@ spool_fill_test() {
 		"publishes; a log line and a stats counter say so; PostgreSQL back: readings" \
 		"missing 0, duplicates 0"
 	spool_dir=$IT_TMP/spool
-	# Small segments, so the spool is many files: a drained segment is
-	# deleted only once sealed, and the one being written is never shrunk
-	# (with the default 64M segments a disk that fills inside the first
-	# segment never frees: see the chaos report, issue #9).
+	# The disk fills with the shipped 64M segments, inside the first one:
+	# the spool seals it and appends to the next (made ahead), so the space
+	# comes back once it is written to PostgreSQL.
 	INGESTD_CONF=$IT_TMP/fm-spool.yaml
-	sed -e 's/^  segment_bytes: 64M/  segment_bytes: 64k/' config/fm.yaml >"$INGESTD_CONF"
+	cp config/fm.yaml "$INGESTD_CONF"
 	if [ "$mode" = disk ]; then
 		spool_dir=$IT_TMP/spoolfs
 		mkdir -p "$spool_dir"
@@ -357,11 +357,13 @@ spool_fill_test() {
 		CHAOS_CLEANUP+=("umount '$spool_dir'")
 		what=spool_write_failed counter=spool_errors
 	else
-		sed -i 's/^  max_bytes: 1G .*/  max_bytes: 3M/' "$INGESTD_CONF"
+		# max_bytes must leave room for a whole segment and a largest record.
+		sed -i -e 's/^  max_bytes: 1G .*/  max_bytes: 3M/' \
+			-e 's/^  segment_bytes: 64M/  segment_bytes: 64k/' "$INGESTD_CONF"
 		grep -q '^  max_bytes: 3M$' "$INGESTD_CONF" || fail "could not set spool.max_bytes"
+		grep -q '^  segment_bytes: 64k$' "$INGESTD_CONF" || fail "could not set spool.segment_bytes"
 		what=spool_full counter=spool_full
 	fi
-	grep -q '^  segment_bytes: 64k$' "$INGESTD_CONF" || fail "could not set spool.segment_bytes"
 	broker_throughput
 	chaos_config 50 0
 	start_ingestd s1 FM_SPOOL_DIR="$spool_dir"

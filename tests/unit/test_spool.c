@@ -143,7 +143,8 @@ round_trip_across_segments(void **state)
 	spool_stats(s, &st);
 	assert_int_equal(st.appends, 2000);
 	assert_true(st.segments_created > 50);
-	assert_int_equal(fx_count_segment_files(), st.segments_created);
+	/* Every segment appended to, and the spare made ahead (spool_append). */
+	assert_int_equal(fx_count_segment_files(), st.segments_created + 1);
 	assert_int_equal(spool_bytes(s), st.bytes_appended + SPOOL_SEG_HDR * st.segments_created);
 
 	assert_int_equal(fx_read_all(s, &pos, &e, 37), 2000);

@@ -7,6 +7,8 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,11 +40,12 @@ release_deletes_consumed_segments(void **state)
 	assert_int_equal(spool_release(s, &pos), 0);
 	assert_int_equal(fx_count_segment_files(), files - 5);
 
-	/* Everything read: only the segment being appended to remains. */
+	/* Everything read: only the segment being appended to remains, and
+	 * the spare made ahead. */
 	fx_read_all(s, &pos, &e, 0);
 	assert_int_equal(e.next, 500);
 	assert_int_equal(spool_release(s, &pos), 0);
-	assert_int_equal(fx_count_segment_files(), 1);
+	assert_int_equal(fx_count_segment_files(), 2);
 	spool_tail(s, &tail);
 	assert_int_equal(spool_bytes(s), tail.offset);
 	tail.segment++;
@@ -88,6 +91,46 @@ full_until_released(void **state)
 	spool_close(s);
 }
 
+/* The disk fills inside the only segment (64 MiB segments; RLIMIT_FSIZE
+ * gives EFBIG, which the spool treats like ENOSPC): the segment is sealed,
+ * the next append goes to the spare made ahead, and once everything is read
+ * the full segment is released, so its space comes back. */
+static void
+full_disk_seals_the_only_segment(void **state)
+{
+	struct spool *s = fx_open(0, 0, SPOOL_FSYNC_NEVER);
+	struct fx_expect e = {.stop_at = UINT64_MAX};
+	struct spool_pos pos = {0, 0}, tail, first;
+	struct rlimit old, lim;
+	struct spool_stats st;
+	unsigned char buf[FX_RECORD_MAX];
+	size_t len = fx_make_record(buf, 10);
+
+	(void)state;
+	assert_non_null(s);
+	fx_append_n(s, 0, 10);
+	spool_tail(s, &first);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	lim = old;
+	lim.rlim_cur = (rlim_t)first.offset; /* that file is full */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	assert_int_equal(spool_append(s, fx_type(10), buf, len), SPOOL_ERR);
+	fx_append_n(s, 10, 2); /* with the limit still there */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	spool_tail(s, &tail);
+	assert_true(tail.segment == first.segment + 1);
+	assert_int_equal(fx_read_all(s, &pos, &e, 0), 12);
+	assert_int_equal(e.bad, 0);
+	assert_int_equal(spool_release(s, &pos), 0);
+	spool_stats(s, &st);
+	assert_int_equal(st.write_errors, 1);
+	assert_int_equal(st.segments_deleted, 1);
+	assert_int_equal(spool_bytes(s), tail.offset);
+	spool_close(s);
+}
+
 static void
 reopen_resumes(void **state)
 {
@@ -108,9 +151,10 @@ reopen_resumes(void **state)
 	assert_non_null(s);
 	spool_stats(s, &st);
 	assert_int_equal(st.truncations, 0);
-	/* Appends go to a new segment: old offsets keep meaning the same bytes. */
+	/* Appends go to a new segment, numbered past every file found (the
+	 * spare too): old offsets keep meaning the same bytes. */
 	spool_tail(s, &tail2);
-	assert_true(tail2.segment == tail1.segment + 1 && tail2.offset == SPOOL_SEG_HDR);
+	assert_true(tail2.segment == tail1.segment + 2 && tail2.offset == SPOOL_SEG_HDR);
 	fx_append_n(s, 200, 100);
 	assert_int_equal(fx_read_all(s, &pos, &e, 64), 250);
 	assert_int_equal(e.bad, 0);
@@ -307,6 +351,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(release_deletes_consumed_segments, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(full_until_released, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(full_disk_seals_the_only_segment, fx_setup,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(reopen_resumes, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(positions_survive_lost_tail, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(fsync_policies, fx_setup, fx_teardown),

@@ -353,7 +353,8 @@ lock_refuses_second_open(void **state)
 }
 
 /* Regression guard for the short-write path: a write the file-size limit
- * cuts short must leave no partial record. */
+ * cuts short must leave no partial record, and the full segment is sealed
+ * (the next append starts the next one). */
 static void
 short_write_is_cut_back(void **state)
 {
@@ -362,36 +363,42 @@ short_write_is_cut_back(void **state)
 	struct spool_pos tail;
 	struct rlimit old, lim;
 	struct seen v;
-	long long size;
+	long long size, bytes;
 	unsigned char buf[REC_LEN];
 	const long long room[] = {50, 5, 0}; /* bytes the limit leaves */
+	uint64_t seq = 0;
 
 	(void)state;
 	assert_non_null(s);
-	append_fixed(s, 0, 10);
-	spool_tail(s, &tail);
-	size = file_size(tail.segment);
-	assert_int_equal(size, tail.offset);
+	append_fixed(s, seq, 10);
+	seq += 10;
 	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
 	signal(SIGXFSZ, SIG_IGN);
 	for (size_t i = 0; i < sizeof room / sizeof room[0]; i++) {
+		append_fixed(s, seq++, 1); /* in a new segment after the first case */
+		spool_tail(s, &tail);
+		size = file_size(tail.segment);
+		assert_int_equal(size, tail.offset);
+		bytes = spool_bytes(s);
 		lim = old;
 		lim.rlim_cur = (rlim_t)(size + room[i]);
 		assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-		fixed_record(buf, 10);
+		fixed_record(buf, seq);
 		assert_int_equal(spool_append(s, 1, buf, REC_LEN), SPOOL_ERR);
 		assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
 		assert_int_equal(file_size(tail.segment), size);
+		assert_int_equal(spool_bytes(s), bytes);
 	}
 	signal(SIGXFSZ, SIG_DFL);
 	spool_stats(s, &st);
 	assert_int_equal(st.write_errors, 3);
-	assert_int_equal(st.appends, 10);
-	assert_int_equal(spool_bytes(s), tail.offset);
-	append_fixed(s, 10, 10);
+	assert_int_equal(st.appends, 13);
+	assert_int_equal(st.segments_created,
+			 3); /* the first, and one per sealed case but the last */
+	append_fixed(s, seq, 10);
 	read_from_start(s, &v);
-	assert_int_equal(v.n, 20);
-	assert_run(&v, 0, 0, 20);
+	assert_int_equal(v.n, 23);
+	assert_run(&v, 0, 0, 23);
 	spool_close(s);
 
 	s = open_spool(0);
