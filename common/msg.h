@@ -130,6 +130,10 @@ enum msg_reason {
 	MSG_ERR_WO_ID_VALUE,
 	MSG_ERR_COMPLETED_AT_TYPE, /* not an integer */
 	MSG_ERR_COMPLETED_AT_NEGATIVE,
+	/* a daemon's stats (msg_decode_stats_counter) */
+	MSG_ERR_COUNTERS_MISSING,
+	MSG_ERR_COUNTERS_TYPE, /* "counters" is not an object */
+	MSG_ERR_COUNTER_TYPE,  /* the counter asked for is not an integer */
 	MSG_REASON_COUNT
 };
 
@@ -461,5 +465,21 @@ struct msg_wo_brief {
 enum msg_reason
 msg_decode_wo_brief(const char *buf, size_t len, const struct msg_limits *lim,
 		    struct msg_wo_brief *out);
+
+/* One counter of a daemon's retained stats on fm/v1/_sys/{daemon}/{instance}
+ * (msg_encode_stats): has_value 0 when the daemon does not report it (an
+ * older version). "daemon" and "instance" must match the topic's; the
+ * other counters are not looked at. */
+struct msg_stats_counter {
+	long long ts_ms; /* valid if has_ts */
+	int has_ts;
+	long long value; /* valid if has_value */
+	int has_value;
+};
+
+enum msg_reason
+msg_decode_stats_counter(const char *buf, size_t len, const struct msg_limits *lim,
+			 const char *expect_daemon, const char *expect_instance,
+			 const char *counter, struct msg_stats_counter *out);
 
 #endif

@@ -102,6 +102,9 @@ static const char *const reason_names[MSG_REASON_COUNT] = {
 	[MSG_ERR_WO_ID_VALUE] = "wo_id_value",
 	[MSG_ERR_COMPLETED_AT_TYPE] = "completed_at_type",
 	[MSG_ERR_COMPLETED_AT_NEGATIVE] = "completed_at_negative",
+	[MSG_ERR_COUNTERS_MISSING] = "counters_missing",
+	[MSG_ERR_COUNTERS_TYPE] = "counters_type",
+	[MSG_ERR_COUNTER_TYPE] = "counter_type",
 };
 
 /* The wire names of the work-order enums, shared by encoder and decoder. */

@@ -33,6 +33,7 @@ const char *const reg_asset_types[] = {
 	"meter_water",        /* 智能水表 */
 	"meter_power",        /* 智能电表 */
 	"env_sensor",         /* 环境监测 */
+	REG_TYPE_INGESTD,     /* 本系统的数据接入服务: stands for an ingestd instance */
 	NULL,
 };
 

@@ -25,6 +25,12 @@
 /* Asset types, NULL-terminated; the index is stable within a build and the
  * name is what is stored and what rules refer to. */
 extern const char *const reg_asset_types[];
+/* Not a field device: a device of this type named "ingestd-{instance}"
+ * stands for that ingestd instance, so that rules can alarm on its health
+ * (alertd turns its stats into events: spool_full). Nothing publishes as it
+ * and fmsim does not simulate it. */
+#define REG_TYPE_INGESTD "fm_ingestd"
+#define REG_INGESTD_DEVICE_PREFIX "ingestd-"
 /* Roles of people, NULL-terminated (duty_engineer, technician, ...). */
 extern const char *const reg_roles[];
 

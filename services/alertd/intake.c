@@ -2,6 +2,8 @@
  * and a reply to the person for a command. */
 #include "alertd/intake.h"
 
+#include "registry.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -126,6 +128,42 @@ command(struct intake *in, struct engine *e, const struct msg_limits *lim, const
 	return reply->ok ? 0 : -1; /* the engine counted a refusal */
 }
 
+/* An ingestd instance's retained stats: its back_pressure counter becomes
+ * the event "spool_full" (active while on) of the device that stands for
+ * the instance, ingestd-{instance}, so that the rules of its type alarm on
+ * it like on any device's event. Without such a device the stats are
+ * counted as unwatched and otherwise ignored. */
+static int
+sys_stats(struct intake *in, struct engine *e, const struct msg_limits *lim, const struct topic *t,
+	  const void *p, size_t len, long long now_ms)
+{
+	char device[sizeof REG_INGESTD_DEVICE_PREFIX + TOPIC_ID_MAX];
+	const char *site;
+	enum msg_reason r;
+
+	if (strcmp(t->daemon, "ingestd") != 0)
+		return reject(in, INTAKE_UNEXPECTED);
+	if (len == 0)
+		return 0; /* a retained message being cleared */
+	snprintf(device, sizeof device, "%s%s", REG_INGESTD_DEVICE_PREFIX, t->instance);
+	site = strlen(device) <= TOPIC_ID_MAX ? engine_device_site(e, device) : NULL;
+	if (!site) {
+		in->c.sys_unwatched++;
+		return 0;
+	}
+	r = msg_decode_stats_counter(p, len, lim, t->daemon, t->instance, "back_pressure",
+				     &in->u.sys);
+	if (r != MSG_OK)
+		return bad_payload(in, r);
+	if (!in->u.sys.has_value) {
+		in->c.sys_unwatched++;
+		return 0;
+	}
+	engine_event(e, site, device, "spool_full", in->u.sys.value != 0,
+		     in->u.sys.has_ts ? in->u.sys.ts_ms : now_ms, now_ms);
+	return 0;
+}
+
 int
 intake_message(struct intake *in, struct engine *e, const struct msg_limits *lim, const char *topic,
 	       const void *payload, size_t len, long long now_ms, struct intake_reply *reply)
@@ -152,6 +190,9 @@ intake_message(struct intake *in, struct engine *e, const struct msg_limits *lim
 		break;
 	case TOPIC_OPS:
 		rc = command(in, e, lim, &t, payload, len, now_ms, reply);
+		break;
+	case TOPIC_SYS:
+		rc = sys_stats(in, e, lim, &t, payload, len, now_ms);
 		break;
 	default:
 		return reject(in, INTAKE_UNEXPECTED);

@@ -24,6 +24,7 @@ struct intake_counts {
 	long long accepted;
 	long long payload[MSG_REASON_COUNT]; /* by msg reason; [MSG_OK] unused */
 	long long other[INTAKE_REJECT_COUNT];
+	long long sys_unwatched; /* ingestd stats with no device ingestd-{instance} registered */
 };
 
 struct intake_reply {
@@ -44,6 +45,7 @@ struct intake {
 		struct msg_status st;
 		struct msg_command cmd;
 		struct msg_wo_brief wo;
+		struct msg_stats_counter sys;
 	} u;
 };
 

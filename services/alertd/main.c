@@ -86,6 +86,7 @@ start_mqtt(struct alertd *g)
 		"fm/v1/+/dev/+/telemetry", "fm/v1/+/dev/+/event",
 		"fm/v1/+/dev/+/status",    "fm/v1/+/wo/+",
 		"fm/v1/+/ops/+/ack",       "fm/v1/+/ops/+/shelve",
+		"fm/v1/_sys/ingestd/+",
 	};
 	g->mq = daemon_mq_new(&g->d, g->client_id, sizeof g->client_id, on_message, g, filters,
 			      sizeof filters / sizeof filters[0]);

@@ -55,6 +55,7 @@ collect(struct alertd *g, struct counters *k)
 		add_named(k, "rejected_", msg_reason_name(r), ic->payload[r]);
 	for (int r = 0; r < INTAKE_REJECT_COUNT; r++)
 		add_named(k, "rejected_", intake_reject_name(r), ic->other[r]);
+	add(k, "sys_unwatched", ic->sys_unwatched);
 	add(k, "readings_evaluated", es.readings);
 	add(k, "events_evaluated", es.events);
 	add(k, "statuses_evaluated", es.statuses);

@@ -99,7 +99,8 @@ comm_devs_build(struct community *c)
 
 	c->devs = xcalloc(c->reg.n_devices ? c->reg.n_devices : 1, sizeof *c->devs);
 	for (size_t k = 0; k < c->reg.n_devices; k++)
-		if (strcmp(c->reg.devices[k].site, c->site->id) == 0) {
+		if (strcmp(c->reg.devices[k].site, c->site->id) == 0 &&
+		    strcmp(reg_asset_types[c->reg.devices[k].type], REG_TYPE_INGESTD) != 0) {
 			c->devs[c->n_devs].reg = &c->reg.devices[k];
 			c->devs[c->n_devs++].type = reg_asset_types[c->reg.devices[k].type];
 		}

@@ -16,8 +16,14 @@ counters_add(long long *c, long long n)
 	__atomic_add_fetch(c, n, __ATOMIC_RELAXED);
 }
 
-static long long
-get(const long long *c)
+void
+counters_set(long long *c, long long v)
+{
+	__atomic_store_n(c, v, __ATOMIC_RELAXED);
+}
+
+long long
+counters_get(const long long *c)
 {
 	return __atomic_load_n(c, __ATOMIC_RELAXED);
 }
@@ -29,11 +35,12 @@ collect(const struct counters *c, const struct spool_stats *sp, long long spool_
 	int n = 0;
 
 #define ADD(k, v) (out[n].name = (k), out[n].value = (v), n++)
-	ADD("received", get(&c->received));
-	ADD("accepted", get(&c->accepted));
-	ADD("rejected", get(&c->rejected));
-	ADD("spool_full", get(&c->spool_full));
-	ADD("spool_errors", get(&c->spool_errors));
+	ADD("received", counters_get(&c->received));
+	ADD("accepted", counters_get(&c->accepted));
+	ADD("rejected", counters_get(&c->rejected));
+	ADD("spool_full", counters_get(&c->spool_full));
+	ADD("spool_errors", counters_get(&c->spool_errors));
+	ADD("back_pressure", counters_get(&c->back_pressure));
 	ADD("spool_bytes", spool_bytes);
 	ADD("spool_appends", sp->appends);
 	ADD("spool_fsyncs", sp->fsyncs);
@@ -57,7 +64,7 @@ collect(const struct counters *c, const struct spool_stats *sp, long long spool_
 	ADD("commit_latency_p99_ms", (long long)(st->latency_p99_ms + 0.999));
 	ADD("commit_latency_p999_ms", (long long)(st->latency_p999_ms + 0.999));
 	for (int r = 1; r < INGEST_REASON_COUNT; r++) {
-		long long v = get(&c->by_reason[r]);
+		long long v = counters_get(&c->by_reason[r]);
 
 		if (v == 0 || r == INGEST_MSG_BASE)
 			continue;

@@ -18,10 +18,18 @@ struct counters {
 	long long by_reason[INGEST_REASON_COUNT];
 	long long spool_full; /* messages held back (back-pressure) */
 	long long spool_errors;
+	/* 1 while a message waits because the spool can take no more (full at
+	 * max_bytes, or its disk is): ingestd has stopped reading, the broker
+	 * queues. alertd raises an alarm on it (device ingestd-{instance}). */
+	long long back_pressure;
 };
 
 void
 counters_add(long long *c, long long n);
+void
+counters_set(long long *c, long long v);
+long long
+counters_get(const long long *c);
 
 /* Renders every counter with the spool's and the writer's as JSON for the
  * stats topic (buf, cap). Returns its length or -1. */

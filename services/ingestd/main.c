@@ -77,6 +77,7 @@ on_message(void *ctx, const struct mq_msg *m)
 		struct timespec pause = {0, 50 * 1000000};
 
 		counters_add(rc == SPOOL_FULL ? &g->c.spool_full : &g->c.spool_errors, 1);
+		counters_set(&g->c.back_pressure, 1);
 		log_limited(rc == SPOOL_FULL ? &full_lim : &err_lim, LOG_WARN,
 			    rc == SPOOL_FULL ? "spool_full" : "spool_write_failed",
 			    "bytes=%lld action=back_pressure", spool_bytes(g->spool));
@@ -85,6 +86,7 @@ on_message(void *ctx, const struct mq_msg *m)
 					  * message may be lost (README, Known limits) */
 		nanosleep(&pause, NULL);
 	}
+	counters_set(&g->c.back_pressure, 0);
 	counters_add(&g->c.received, 1);
 	if (rc == SPOOL_INVAL) {
 		/* larger than a spool record may be: cannot happen for what
@@ -166,7 +168,9 @@ publish_stats(struct ingestd *g, int to_log)
 	    topic_build_sys(topic, sizeof topic, "ingestd", g->d.self->instance) > 0 &&
 	    (n = counters_json(&g->c, &sp, spool_bytes(g->spool), &st, g->d.self->instance,
 			       tu_now_ms(), buf, sizeof buf)) > 0)
-		mq_publish(g->mq, topic, buf, (size_t)n, 1, 1);
+		/* Queued, not waited for: under back-pressure the receive
+		 * thread that would read the PUBACK is held in on_message. */
+		mq_publish_async(g->mq, topic, buf, (size_t)n, 1, 1);
 }
 
 static int
@@ -283,7 +287,7 @@ start(struct ingestd *g)
 static void
 run(struct ingestd *g)
 {
-	long long now, next_reload, next_parts, next_stats;
+	long long now, next_reload, next_parts, next_stats, bp = 0;
 
 	now = tu_mono_ms();
 	next_reload = now + g->ic->registry_reload_ms;
@@ -306,6 +310,14 @@ run(struct ingestd *g)
 		if (daemon_dump_stats) {
 			daemon_dump_stats = 0;
 			publish_stats(g, 1);
+		}
+		/* A change of back-pressure is published at once: alertd
+		 * raises (and clears) an alarm on it. */
+		if (counters_get(&g->c.back_pressure) != bp) {
+			bp = counters_get(&g->c.back_pressure);
+			log_info("back_pressure", "state=%s spool_bytes=%lld", bp ? "on" : "off",
+				 spool_bytes(g->spool));
+			next_stats = now;
 		}
 		if (now >= next_stats) {
 			publish_stats(g, 0);

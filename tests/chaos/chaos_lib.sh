@@ -56,6 +56,9 @@ chaos_config() {
 	CHAOS_CONF="$IT_TMP/conf"
 	mkdir -p "$CHAOS_CONF"
 	cp config/*.yaml "$CHAOS_CONF/"
+	# CHAOS_INGESTD: the instance the demo's ingestd-demo device stands for
+	# (alertd alarms on that ingestd's spool through it)
+	sed -i "s/^  - id: ingestd-demo\$/  - id: ingestd-${CHAOS_INGESTD:-demo}/" "$CHAOS_CONF/devices.yaml"
 	# CHAOS_PLANS: a maintenance.yaml in place of the demo's (whose plans
 	# would all fall due at once in a fresh database)
 	[ -z "${CHAOS_PLANS:-}" ] || printf '%s\n' "$CHAOS_PLANS" >"$CHAOS_CONF/maintenance.yaml"
@@ -341,7 +344,8 @@ spool_fill_test() {
 		"ingestd's spool fills ($([ "$mode" = disk ] && echo "disk full: 1 MiB tmpfs" ||
 			echo "spool.max_bytes 1M")); back-pressure: ingestd's received counter grows by" \
 		"at most 2 % of the offered load over 3 s while the broker still acknowledges" \
-		"publishes; a log line and a stats counter say so; PostgreSQL back: readings" \
+		"publishes; a log line and a stats counter say so; alertd raises ingest_spool_full on" \
+		"ingestd-s1 within 15 s and clears it once the spool drains; PostgreSQL back: readings" \
 		"missing 0, duplicates 0"
 	spool_dir=$IT_TMP/spool
 	# The disk fills with the shipped 64M segments, inside the first one:
@@ -354,7 +358,7 @@ spool_fill_test() {
 		mkdir -p "$spool_dir"
 		mount -t tmpfs -o size=1m tmpfs "$spool_dir" 2>"$IT_TMP/mount.err" ||
 			skip "cannot mount a size-limited tmpfs here ($(cat "$IT_TMP/mount.err")); c_spool_max covers the configured limit"
-		CHAOS_CLEANUP+=("umount '$spool_dir'")
+		CHAOS_CLEANUP+=("umount -l '$spool_dir'") # lazy: ingestd may not be reaped yet
 		what=spool_write_failed counter=spool_errors
 	else
 		# max_bytes must leave room for a whole segment and a largest record.
@@ -365,7 +369,9 @@ spool_fill_test() {
 		what=spool_full counter=spool_full
 	fi
 	broker_throughput
-	chaos_config 50 0
+	CHAOS_INGESTD=s1 chaos_config 50 0
+	start_alertd a1
+	watch_site "$IT_TMP/site.log"
 	start_ingestd s1 FM_SPOOL_DIR="$spool_dir"
 	load_bg --devices 50 --metrics 20 --seconds "$secs" --rate "$rate" --connections 2
 	wait_sql "select count(*) > $((rate * 20)) from readings" t 30 || fail "no progress before the outage"
@@ -389,6 +395,11 @@ spool_fill_test() {
 	[ "$stall" -le $((rate * 3 / 50)) ] || fail "ingestd kept reading with the spool full ($stall messages in 3 s)"
 	ok "back-pressure: ingestd took $stall messages in 3 s with the spool full"
 	floor "stats counter $counter" 1 "$(daemon_stat "$IT_TMP/ingestd-s1.log" "$counter")"
+	wait_grep "$IT_TMP/site.log" 15 '^fm/v1/demo/alarm-log ' '"device":"ingestd-s1"' \
+		'"rule":"ingest_spool_full"' '"transition":"raised"' >/dev/null ||
+		fail "no ingest_spool_full alarm while the spool is full"
+	ok "alarm raised: ingest_spool_full on ingestd-s1 (notified: $(count_lines "$IT_TMP/site.log" \
+		'^fm/v1/demo/notify/' 'ingestd-s1') notification(s))"
 	sleep 2
 	tests/it/servers.sh start-pg
 	ok "PostgreSQL started"
@@ -396,6 +407,10 @@ spool_fill_test() {
 	floor "messages the broker acknowledged over the run (3/4 of the offered: the publishers did not wait for ingestd)" \
 		$((rate * secs * 3 / 4)) "$(acked_of "$IT_TMP/load.out")"
 	oracle_figures 0
+	wait_grep "$IT_TMP/site.log" 15 '^fm/v1/demo/alarm-log ' '"device":"ingestd-s1"' \
+		'"rule":"ingest_spool_full"' '"transition":"cleared"' >/dev/null ||
+		fail "the ingest_spool_full alarm did not clear after the spool drained"
+	ok "alarm cleared once the spool drained"
 	kill -0 "$INGESTD_PID" || fail "ingestd died"
 	figure "spool $mode: acked=$ACKED missing=$MISSING"
 }

@@ -5,7 +5,8 @@
  * with a name (abort() on "unknown"); a rejection leaves the output zeroed;
  * an accepted message must encode and decode back to the same struct. Any
  * crash, leak, sanitizer report or abort() is a finding. The decoders of
- * people's commands and work orders are fuzz_ops.c's. Build and run:
+ * people's commands and work orders are fuzz_ops.c's. Also the one reader
+ * of a daemon's stats (alertd on ingestd's back_pressure). Build and run:
  * tests/fuzz/run.sh. Seeds: tests/fuzz/corpus/msg/. */
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct msg_telemetry tel, tel2;
 static struct msg_event evt, evt2;
 static struct msg_status sta, sta2;
+static struct msg_stats_counter sc;
 static char out[1 << 17];
 
 static void
@@ -87,6 +89,18 @@ fuzz_status(const char *buf, size_t size, const struct msg_limits *lim, const ch
 		abort();
 }
 
+/* A rejection reports no value; an accepted one may or may not have it. */
+static void
+fuzz_stats(const char *buf, size_t size, const struct msg_limits *lim)
+{
+	enum msg_reason r =
+		msg_decode_stats_counter(buf, size, lim, "ingestd", "s1", "back_pressure", &sc);
+
+	check_reason(r);
+	if (r != MSG_OK && (sc.has_value || sc.value != 0 || sc.has_ts))
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -101,5 +115,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_telemetry(buf, size, NULL, NULL, NULL);
 	fuzz_event(buf, size, NULL, NULL, NULL);
 	fuzz_status(buf, size, NULL, NULL, NULL);
+	fuzz_stats(buf, size, &lim);
 	return 0;
 }

@@ -17,11 +17,12 @@
 #define NOW_MS 1763891300000LL /* 2025-11-23T09:48:20Z */
 #define SITE "riverside"
 
-enum kind { WOR, ACK, SHELVE, WOB };
+enum kind { WOR, ACK, SHELVE, WOB, STATS };
 
 static struct msg_wo_request wor;
 static struct msg_command cmd;
 static struct msg_wo_brief wob;
+static struct msg_stats_counter stats;
 
 static enum msg_reason
 decode(enum kind k, const char *buf, size_t len, const struct msg_limits *lim)
@@ -35,6 +36,9 @@ decode(enum kind k, const char *buf, size_t len, const struct msg_limits *lim)
 		return msg_decode_command(buf, len, lim, "shelve", &cmd);
 	case WOB:
 		return msg_decode_wo_brief(buf, len, lim, &wob);
+	case STATS:
+		return msg_decode_stats_counter(buf, len, lim, "ingestd", "s1", "back_pressure",
+						&stats);
 	}
 	return MSG_REASON_COUNT;
 }
@@ -170,6 +174,14 @@ static const struct reject_case rejects[] = {
 	 MSG_ERR_COMPLETED_AT_NEGATIVE},
 	{WOB, "{\"wo_id\":\"WO-1\",\"state\":\"a23456789012345678901234567890123\"}",
 	 MSG_ERR_STATE_VALUE},
+	{STATS, "{\"daemon\":\"ingestd\",\"instance\":\"s1\"}", MSG_ERR_COUNTERS_MISSING},
+	{STATS, "{\"counters\":[]}", MSG_ERR_COUNTERS_TYPE},
+	{STATS, "{\"counters\":{\"back_pressure\":true}}", MSG_ERR_COUNTER_TYPE},
+	{STATS, "{\"counters\":{\"back_pressure\":1.5}}", MSG_ERR_COUNTER_TYPE},
+	{STATS, "{\"daemon\":\"alertd\",\"counters\":{}}", MSG_ERR_IDENTITY_MISMATCH},
+	{STATS, "{\"instance\":2,\"counters\":{}}", MSG_ERR_IDENTITY_TYPE},
+	{STATS, "{\"ts\":\"now\",\"counters\":{}}", MSG_ERR_TS_TYPE},
+	{STATS, "{\"counters\":{},\"counters\":{}}", MSG_ERR_DUPLICATE_KEY},
 };
 
 static void
@@ -202,6 +214,33 @@ test_rejections_table(void **state)
 	for (int r = MSG_ERR_TS_MISSING; r < MSG_REASON_COUNT; r++)
 		if (!covered[r])
 			fail_msg("no rejection case for reason %s", msg_reason_name(r));
+}
+
+/* ingestd's stats as msg_encode_stats writes them: the counter alertd
+ * watches, or none from a version that does not report it. */
+static void
+test_stats_counter(void **state)
+{
+	struct msg_counter c[2] = {{"received", 7}, {"back_pressure", 1}};
+	char buf[256];
+	int n;
+	(void)state;
+
+	n = msg_encode_stats("ingestd", "s1", NOW_MS, c, 2, buf, sizeof buf);
+	assert_true(n > 0);
+	assert_int_equal(msg_decode_stats_counter(buf, (size_t)n, NULL, "ingestd", "s1",
+						  "back_pressure", &stats),
+			 MSG_OK);
+	assert_true(stats.has_value && stats.value == 1);
+	assert_true(stats.has_ts && stats.ts_ms == NOW_MS);
+	n = msg_encode_stats("ingestd", "s1", NOW_MS, c, 1, buf, sizeof buf);
+	assert_int_equal(msg_decode_stats_counter(buf, (size_t)n, NULL, "ingestd", "s1",
+						  "back_pressure", &stats),
+			 MSG_OK);
+	assert_false(stats.has_value);
+	assert_int_equal(msg_decode_stats_counter(buf, (size_t)n, NULL, "ingestd", "s2",
+						  "back_pressure", &stats),
+			 MSG_ERR_IDENTITY_MISMATCH);
 }
 
 static void
@@ -366,10 +405,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rejections_table), cmocka_unit_test(test_unchecked_site),
-		cmocka_unit_test(test_command_verbs),    cmocka_unit_test(test_valid_wo_request),
-		cmocka_unit_test(test_valid_commands),   cmocka_unit_test(test_note_bytes),
-		cmocka_unit_test(test_valid_wo_brief),
+		cmocka_unit_test(test_rejections_table), cmocka_unit_test(test_stats_counter),
+		cmocka_unit_test(test_unchecked_site),   cmocka_unit_test(test_command_verbs),
+		cmocka_unit_test(test_valid_wo_request), cmocka_unit_test(test_valid_commands),
+		cmocka_unit_test(test_note_bytes),       cmocka_unit_test(test_valid_wo_brief),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

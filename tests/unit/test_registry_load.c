@@ -80,7 +80,7 @@ test_shipped_config(void **state)
 	assert_string_equal(r.sites[0].timezone, "Asia/Shanghai");
 	assert_int_equal(r.n_areas, 2);
 	assert_int_equal(r.n_buildings, 4);
-	assert_int_equal(r.n_devices, 38);
+	assert_int_equal(r.n_devices, 39); /* 38 in the field and ingestd-demo */
 	assert_int_equal(r.n_skills, 7);
 	assert_int_equal(r.n_people, 17);
 	assert_int_equal(r.n_shifts, 3);
