@@ -198,4 +198,30 @@ cfg_bind(const struct cfg_node *map, const struct cfg_field *fields, void *targe
 int
 cfg_parse_duration(const char *s, long long *out_ms);
 
+/* ---- Lists of records (config_list.c) ---------------------------------- */
+
+/* The value node of key in map, for an error's position, or map itself when
+ * the key is absent. */
+const struct cfg_node *
+cfg_at(const struct cfg_node *map, const char *key);
+/* 1 when map has key with a non-null value. */
+int
+cfg_has(const struct cfg_node *map, const char *key);
+/* A file's list of records under key (rules:, plans:) must be a sequence of
+ * at most max items: 0, or -1 with the error reported. */
+int
+cfg_check_list(const struct cfg_node *list, const char *key, size_t max, struct cfg_errs *errs);
+/* Item i of that list when it is a mapping; else NULL with the error
+ * reported ("<key>: each <item> must be a mapping of key: value"). */
+const struct cfg_node *
+cfg_list_map(const struct cfg_node *list, size_t i, const char *key, const char *item,
+	     struct cfg_errs *errs);
+/* Reports every record whose id (a char array at id_off) an earlier one has,
+ * at its "id" key, naming where the first is (its node, a const struct
+ * cfg_node * at node_off). items: n records of stride bytes. "" ids are
+ * left to the field checks. */
+void
+cfg_check_unique_ids(const void *items, size_t n, size_t stride, size_t id_off, size_t node_off,
+		     const char *item, struct cfg_errs *errs);
+
 #endif

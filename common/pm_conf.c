@@ -75,20 +75,6 @@ static const struct cfg_field file_fields[] = {
 	CFG_END,
 };
 
-const struct cfg_node *
-pm_at(const struct cfg_node *map, const char *key)
-{
-	const struct cfg_node *v = cfg_get(map, key);
-
-	return v ? v : map;
-}
-
-int
-pm_has(const struct cfg_node *map, const char *key)
-{
-	return !cfg_is_null(cfg_get(map, key));
-}
-
 int
 pm_empty_list(const struct cfg_node *map, const char *key)
 {
@@ -149,9 +135,9 @@ bind_overdue(struct pm_overdue_in *o, const struct cfg_node *node, const struct 
 	}
 	if (cfg_bind(cfg_is_null(node) ? NULL : node, pm_overdue_fields, o, errs) < 0)
 		rc = -1;
-	if (pm_check_names(&o->notify, "notify", pm_at(node, "notify"), reg, errs) < 0)
+	if (pm_check_names(&o->notify, "notify", cfg_at(node, "notify"), reg, errs) < 0)
 		rc = -1;
-	if (pm_check_names(&o->escalate, "escalate", pm_at(node, "escalate"), reg, errs) < 0)
+	if (pm_check_names(&o->escalate, "escalate", cfg_at(node, "escalate"), reg, errs) < 0)
 		rc = -1;
 	return rc;
 }
@@ -165,30 +151,30 @@ build_overdue(struct pm_plan *p, const struct cfg_node *node, const struct defau
 {
 	struct pm_overdue_in o;
 	int rc = bind_overdue(&o, node, reg, errs);
-	int own_escalate = pm_has(node, "escalate");
+	int own_escalate = cfg_has(node, "escalate");
 
-	p->overdue_after_ms = pm_has(node, "after") ? o.after_ms : d->ov.after_ms;
+	p->overdue_after_ms = cfg_has(node, "after") ? o.after_ms : d->ov.after_ms;
 	p->escalate_after_ms =
-		pm_has(node, "escalate_after") ? o.escalate_after_ms : d->ov.escalate_after_ms;
-	if (pm_has(node, "notify"))
+		cfg_has(node, "escalate_after") ? o.escalate_after_ms : d->ov.escalate_after_ms;
+	if (cfg_has(node, "notify"))
 		pm_strlist_copy(&p->notify, &o.notify);
 	else
 		pm_strlist_copy(&p->notify, &d->ov.notify);
 	if (own_escalate && !p->statutory) {
-		cfg_error(errs, pm_at(node, "escalate"),
+		cfg_error(errs, cfg_at(node, "escalate"),
 			  "escalate: only statutory plans escalate (statutory: true)");
 		rc = -1;
 	} else if (p->statutory) {
 		pm_strlist_copy(&p->escalate, own_escalate ? &o.escalate : &d->ov.escalate);
 	}
 	if (!p->notify.n) {
-		cfg_error(errs, pm_at(p->node, "overdue"),
+		cfg_error(errs, cfg_at(p->node, "overdue"),
 			  "overdue: nobody is told when the plan is overdue (set notify here or "
 			  "in defaults)");
 		rc = -1;
 	}
 	if (p->statutory && !p->escalate.n) {
-		cfg_error(errs, pm_at(p->node, "statutory"),
+		cfg_error(errs, cfg_at(p->node, "statutory"),
 			  "statutory: a statutory plan escalates when overdue; set overdue "
 			  "escalate (e.g. [supervisor, project_manager]) here or in defaults");
 		rc = -1;
@@ -203,21 +189,21 @@ check_refs(const struct pm_plan *p, const struct reg *reg, struct cfg_errs *errs
 	int rc = 0;
 
 	if (!rcf_valid_name(p->id) && p->id[0]) {
-		cfg_error(errs, pm_at(p->node, "id"),
+		cfg_error(errs, cfg_at(p->node, "id"),
 			  "id: '%s' is not a plan id ([a-z0-9_], 1 to 64)", p->id);
 		rc = -1;
 	}
 	if (reg && p->skill[0] && !reg_skill_find(reg, p->skill)) {
-		cfg_error(errs, pm_at(p->node, "skill"), "skill: unknown skill '%s'", p->skill);
+		cfg_error(errs, cfg_at(p->node, "skill"), "skill: unknown skill '%s'", p->skill);
 		rc = -1;
 	}
 	if (reg && p->assignee[0] && !reg_person_find(reg, p->assignee)) {
-		cfg_error(errs, pm_at(p->node, "assignee"), "assignee: unknown person '%s'",
+		cfg_error(errs, cfg_at(p->node, "assignee"), "assignee: unknown person '%s'",
 			  p->assignee);
 		rc = -1;
 	}
 	if (pm_empty_list(p->node, "checklist")) {
-		cfg_error(errs, pm_at(p->node, "checklist"), "checklist: list at least one item");
+		cfg_error(errs, cfg_at(p->node, "checklist"), "checklist: list at least one item");
 		rc = -1;
 	}
 	return rc;
@@ -235,11 +221,11 @@ build_plan(struct pm_plan *out, const struct cfg_node *node, const struct defaul
 	if (cfg_bind(node, plan_fields, &in, errs) < 0)
 		rc = -1;
 	in.p.node = node;
-	if (!pm_has(node, "lead_time"))
+	if (!cfg_has(node, "lead_time"))
 		in.p.lead_ms = d->lead_ms;
 	if (in.p.last_done[0]) {
 		in.p.has_last_done = 1;
-		if (pm_parse_date(in.p.last_done, "last_done", pm_at(node, "last_done"),
+		if (pm_parse_date(in.p.last_done, "last_done", cfg_at(node, "last_done"),
 				  &in.p.last_done_day, errs) < 0)
 			rc = -1;
 	}
@@ -257,50 +243,26 @@ build_plan(struct pm_plan *out, const struct cfg_node *node, const struct defaul
 	return rc;
 }
 
-static void
-check_duplicates(const struct pm_set *set, struct cfg_errs *errs)
-{
-	for (size_t i = 0; i < set->n_plans; i++) {
-		for (size_t k = 0; k < i; k++) {
-			if (!set->plans[i].id[0] || strcmp(set->plans[i].id, set->plans[k].id) != 0)
-				continue;
-			cfg_error(errs, pm_at(set->plans[i].node, "id"),
-				  "duplicate plan id '%s' (first at %s:%d)", set->plans[i].id,
-				  cfg_file(set->plans[k].node), cfg_line(set->plans[k].node));
-			break;
-		}
-	}
-}
-
 static int
 build_plans(struct pm_set *set, const struct cfg_node *list, const struct defaults *d,
 	    const struct reg *reg, struct cfg_errs *errs)
 {
 	int rc = 0;
 
-	if (cfg_kind(list) != CFG_SEQ) {
-		cfg_error(errs, list,
-			  "plans: expected a list of plans, each starting with '- id:'");
+	if (cfg_check_list(list, "plans", MAX_PLANS, errs) < 0)
 		return -1;
-	}
-	if (cfg_len(list) > MAX_PLANS) {
-		cfg_error(errs, list, "plans: too many plans (%zu, at most %d)", cfg_len(list),
-			  MAX_PLANS);
-		return -1;
-	}
 	set->plans = xcalloc(cfg_len(list) ? cfg_len(list) : 1, sizeof *set->plans);
 	for (size_t i = 0; i < cfg_len(list); i++) {
-		const struct cfg_node *it = cfg_item(list, i);
+		const struct cfg_node *it = cfg_list_map(list, i, "plans", "plan", errs);
 
-		if (cfg_kind(it) != CFG_MAP) {
-			cfg_error(errs, it, "plans: each plan must be a mapping of key: value");
+		if (!it)
 			rc = -1;
-			continue;
-		}
-		if (build_plan(&set->plans[set->n_plans++], it, d, reg, errs) < 0)
+		else if (build_plan(&set->plans[set->n_plans++], it, d, reg, errs) < 0)
 			rc = -1;
 	}
-	check_duplicates(set, errs);
+	cfg_check_unique_ids(set->plans, set->n_plans, sizeof *set->plans,
+			     offsetof(struct pm_plan, id), offsetof(struct pm_plan, node), "plan",
+			     errs);
 	return rc;
 }
 

@@ -22,12 +22,6 @@ struct pm_plan_in {
 	char every[32], start[8], end[8];
 };
 
-/* The value node of key in map for positions, or map itself when absent. */
-const struct cfg_node *
-pm_at(const struct cfg_node *map, const char *key);
-/* 1 when map has key with a non-null value. */
-int
-pm_has(const struct cfg_node *map, const char *key);
 /* 1 when map has key with an empty list ([]) as its value. */
 int
 pm_empty_list(const struct cfg_node *map, const char *key);

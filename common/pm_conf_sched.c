@@ -152,19 +152,19 @@ parse_calendar(struct pm_plan_in *in, struct cfg_errs *errs)
 	if (rc <= 0)
 		return rc;
 	p->has_calendar = 1;
-	rc = parse_period(in->every, pm_at(c, "every"), &p->every, errs);
+	rc = parse_period(in->every, cfg_at(c, "every"), &p->every, errs);
 	if (p->anchor == PM_FIXED && !p->anchor_date[0]) {
-		cfg_error(errs, pm_at(c, "anchor"),
+		cfg_error(errs, cfg_at(c, "anchor"),
 			  "anchor_date: a fixed plan needs the date of one occurrence "
 			  "(YYYY-MM-DD)");
 		rc = -1;
 	} else if (p->anchor == PM_FLOATING && p->anchor_date[0]) {
-		cfg_error(errs, pm_at(c, "anchor_date"),
+		cfg_error(errs, cfg_at(c, "anchor_date"),
 			  "anchor_date: only fixed plans have one (a floating plan counts from "
 			  "its last completion)");
 		rc = -1;
 	} else if (p->anchor_date[0] &&
-		   pm_parse_date(p->anchor_date, "anchor_date", pm_at(c, "anchor_date"),
+		   pm_parse_date(p->anchor_date, "anchor_date", cfg_at(c, "anchor_date"),
 				 &p->anchor_day, errs) < 0) {
 		rc = -1;
 	}
@@ -184,13 +184,13 @@ parse_meter(struct pm_plan_in *in, struct cfg_errs *errs)
 	rc = 0;
 	p->has_meter = 1;
 	if (p->meter_metric[0] && !rcf_valid_name(p->meter_metric)) {
-		cfg_error(errs, pm_at(m, "metric"),
+		cfg_error(errs, cfg_at(m, "metric"),
 			  "metric: '%s' is not a metric name ([a-z0-9_], 1 to 64)",
 			  p->meter_metric);
 		rc = -1;
 	}
-	if (pm_has(m, "every") && !(p->meter_every > 0)) {
-		cfg_error(errs, pm_at(m, "every"), "every: must be more than 0");
+	if (cfg_has(m, "every") && !(p->meter_every > 0)) {
+		cfg_error(errs, cfg_at(m, "every"), "every: must be more than 0");
 		rc = -1;
 	}
 	if (p->site_level) {
@@ -225,12 +225,13 @@ parse_window(struct pm_plan_in *in, struct cfg_errs *errs)
 		return rc;
 	rc = 0;
 	if (parse_time(in->start, 0, &p->window_start_min) < 0) {
-		cfg_error(errs, pm_at(w, "start"), "start: '%s' is not a time of day (HH:MM)",
+		cfg_error(errs, cfg_at(w, "start"), "start: '%s' is not a time of day (HH:MM)",
 			  in->start);
 		rc = -1;
 	}
 	if (parse_time(in->end, 1, &p->window_end_min) < 0) {
-		cfg_error(errs, pm_at(w, "end"), "end: '%s' is not a time of day (HH:MM)", in->end);
+		cfg_error(errs, cfg_at(w, "end"), "end: '%s' is not a time of day (HH:MM)",
+			  in->end);
 		rc = -1;
 	}
 	if (rc == 0 && p->window_start_min % 1440 == p->window_end_min % 1440) {
@@ -252,7 +253,7 @@ check_fit(const struct pm_plan *p, struct cfg_errs *errs)
 	int rc = 0;
 
 	if (p->has_calendar && p->every.count && p->lead_ms >= pm_period_min_ms(&p->every)) {
-		cfg_error(errs, pm_at(p->node, "lead_time"),
+		cfg_error(errs, cfg_at(p->node, "lead_time"),
 			  "lead_time: must be shorter than the period (every %s): the next "
 			  "occurrence would be requested before this one is due",
 			  pm_period_str(&p->every, per, sizeof per));
@@ -261,7 +262,7 @@ check_fit(const struct pm_plan *p, struct cfg_errs *errs)
 	/* A sub-day plan comes several times a day: its occurrences are
 	 * instants, and a daily window would skip most of them. */
 	if (p->has_calendar && p->every.count && pm_unit_sub_day(p->every.unit) && p->has_window) {
-		cfg_error(errs, pm_at(p->node, "window"),
+		cfg_error(errs, cfg_at(p->node, "window"),
 			  "window: a plan every %s has no time window (its occurrences are "
 			  "instants, not days)",
 			  pm_period_str(&p->every, per, sizeof per));
@@ -270,7 +271,7 @@ check_fit(const struct pm_plan *p, struct cfg_errs *errs)
 	if (win_min <= 0)
 		win_min += 1440;
 	if (p->has_window && p->duration_ms > win_min * 60000) {
-		cfg_error(errs, pm_at(p->node, "duration"),
+		cfg_error(errs, cfg_at(p->node, "duration"),
 			  "duration: longer than the window %02d:%02d-%02d:%02d (%lld min)",
 			  p->window_start_min / 60, p->window_start_min % 60,
 			  p->window_end_min / 60, p->window_end_min % 60, win_min);
@@ -324,22 +325,22 @@ parse_set(struct pm_plan *p, const struct cfg_node *n, struct cfg_errs *errs)
 	s->node = n;
 	p->n_sets++;
 	if (s->name[0] && !rcf_valid_name(s->name)) {
-		cfg_error(errs, pm_at(n, "name"),
+		cfg_error(errs, cfg_at(n, "name"),
 			  "name: '%s' is not an item-set name ([a-z0-9_], 1 to 64)", s->name);
 		rc = -1;
 	}
 	for (int i = 0; i < p->n_sets - 1; i++) {
 		if (s->name[0] && strcmp(p->sets[i].name, s->name) == 0) {
-			cfg_error(errs, pm_at(n, "name"), "name: item set '%s' is listed twice",
+			cfg_error(errs, cfg_at(n, "name"), "name: item set '%s' is listed twice",
 				  s->name);
 			rc = -1;
 		}
 	}
-	if (in.every[0] && parse_period(in.every, pm_at(n, "every"), &s->every, errs) < 0)
+	if (in.every[0] && parse_period(in.every, cfg_at(n, "every"), &s->every, errs) < 0)
 		rc = -1;
 	else if (s->every.count && p->has_calendar && p->every.count &&
 		 !less_often(&s->every, &p->every)) {
-		cfg_error(errs, pm_at(n, "every"),
+		cfg_error(errs, cfg_at(n, "every"),
 			  "every: an item set must come less often than its plan (every %s); put "
 			  "these items in checklist",
 			  pm_period_str(&p->every, per, sizeof per));
@@ -353,12 +354,12 @@ parse_set(struct pm_plan *p, const struct cfg_node *n, struct cfg_errs *errs)
 			  "anchor_date: an item set of a plan without a fixed anchor needs the "
 			  "date its cycle counts from (YYYY-MM-DD)");
 		rc = -1;
-	} else if (pm_parse_date(s->anchor_date, "anchor_date", pm_at(n, "anchor_date"),
+	} else if (pm_parse_date(s->anchor_date, "anchor_date", cfg_at(n, "anchor_date"),
 				 &s->anchor_day, errs) < 0) {
 		rc = -1;
 	}
 	if (pm_empty_list(n, "items")) {
-		cfg_error(errs, pm_at(n, "items"), "items: list at least one item");
+		cfg_error(errs, cfg_at(n, "items"), "items: list at least one item");
 		rc = -1;
 	}
 	return rc;

@@ -138,18 +138,18 @@ pm_parse_targets(struct pm_plan_in *in, const struct reg *reg, struct cfg_errs *
 	if (cfg_bind(t, target_fields, in, errs) < 0)
 		rc = -1;
 	if (reg && p->site[0] && !reg_site_find(reg, p->site)) {
-		cfg_error(errs, pm_at(t, "site"), "site: unknown site '%s'", p->site);
+		cfg_error(errs, cfg_at(t, "site"), "site: unknown site '%s'", p->site);
 		rc = -1;
 	}
 	if (resolve_types(p, t, errs) < 0 || check_devices(p, t, reg, errs) < 0)
 		rc = -1;
 	if (p->tags.n && !p->asset_types.n) {
-		cfg_error(errs, pm_at(t, "tags"),
+		cfg_error(errs, cfg_at(t, "tags"),
 			  "tags: only with asset_types (tags narrow the asset types)");
 		rc = -1;
 	}
-	if (!p->devices.n && !p->asset_types.n && !pm_has(t, "devices") &&
-	    !pm_has(t, "asset_types")) {
+	if (!p->devices.n && !p->asset_types.n && !cfg_has(t, "devices") &&
+	    !cfg_has(t, "asset_types")) {
 		if (!p->site[0]) {
 			cfg_error(errs, t,
 				  "targets: name devices, asset_types, or a site alone for "

@@ -118,14 +118,6 @@ reg_roster_works_on(const struct reg_roster *r, long days)
 
 /* ---- shared helpers ------------------------------------------------------ */
 
-const struct cfg_node *
-reg_at(const struct cfg_node *map, const char *key)
-{
-	const struct cfg_node *v = cfg_get(map, key);
-
-	return v ? v : map;
-}
-
 size_t
 reg_bind_list(const struct cfg_node *list, const char *what, const struct cfg_field *fields,
 	      void **recs, size_t stride, size_t node_off, struct cfg_errs *errs)
@@ -213,7 +205,7 @@ reg_idx_build(struct reg_idx *ix, const void *base, size_t n, size_t stride, con
 
 		if (!reg_valid_id(rec)) {
 			if (rec[0])
-				cfg_error(errs, reg_at(rec_node(rec, stride), "id"),
+				cfg_error(errs, cfg_at(rec_node(rec, stride), "id"),
 					  "id: '%s' is not a valid %s id ([A-Za-z0-9_-], 1 to 64 "
 					  "characters)",
 					  rec, what);
@@ -225,7 +217,7 @@ reg_idx_build(struct reg_idx *ix, const void *base, size_t n, size_t stride, con
 	for (size_t i = 1; i < ix->n; i++) {
 		if (strcmp(ix->rec[i - 1], ix->rec[i]) != 0)
 			continue;
-		cfg_error(errs, reg_at(rec_node(ix->rec[i], stride), "id"),
+		cfg_error(errs, cfg_at(rec_node(ix->rec[i], stride), "id"),
 			  "duplicate %s id '%s' (first at %s:%d)", what, (const char *)ix->rec[i],
 			  cfg_file(rec_node(ix->rec[i - 1], stride)),
 			  cfg_line(rec_node(ix->rec[i - 1], stride)));
@@ -280,7 +272,7 @@ reg_check_date(const char *s, const struct cfg_node *rec, const char *key, struc
 
 	if (!s[0] || reg_parse_date(s, &days) == 0)
 		return 0;
-	cfg_error(errs, reg_at(rec, key), "%s: '%s' is not a date (YYYY-MM-DD)", key, s);
+	cfg_error(errs, cfg_at(rec, key), "%s: '%s' is not a date (YYYY-MM-DD)", key, s);
 	return -1;
 }
 

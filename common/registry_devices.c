@@ -92,14 +92,14 @@ check_place(struct reg *reg, struct reg_device *d, const char *file_site, struct
 	}
 	if (!reg_site_find(reg, d->site)) {
 		if (!inherited) /* an unknown file-level site is reported once */
-			cfg_error(errs, reg_at(d->node, "site"), "site: unknown site '%s'",
+			cfg_error(errs, cfg_at(d->node, "site"), "site: unknown site '%s'",
 				  d->site);
 		return;
 	}
 	if (d->building[0]) {
 		b = reg_building_find(reg, d->building);
 		if (!b || strcmp(b->site, d->site) != 0) {
-			cfg_error(errs, reg_at(d->node, "building"),
+			cfg_error(errs, cfg_at(d->node, "building"),
 				  "building: unknown building '%s' in site '%s'", d->building,
 				  d->site);
 			b = NULL;
@@ -112,10 +112,10 @@ check_place(struct reg *reg, struct reg_device *d, const char *file_site, struct
 	}
 	a = reg_area_find(reg, d->area);
 	if (!a || strcmp(a->site, d->site) != 0)
-		cfg_error(errs, reg_at(d->node, "area"), "area: unknown area '%s' in site '%s'",
+		cfg_error(errs, cfg_at(d->node, "area"), "area: unknown area '%s' in site '%s'",
 			  d->area, d->site);
 	else if (b && b->area[0] && strcmp(b->area, d->area) != 0)
-		cfg_error(errs, reg_at(d->node, "area"),
+		cfg_error(errs, cfg_at(d->node, "area"),
 			  "area: '%s' differs from building %s's area '%s'", d->area, b->id,
 			  b->area);
 }
@@ -129,14 +129,14 @@ check_links(struct reg *reg, struct reg_device *d, struct cfg_errs *errs)
 	if (d->parent[0]) {
 		p = reg_device_find(reg, d->parent);
 		if (!p)
-			cfg_error(errs, reg_at(d->node, "parent"), "parent: unknown device '%s'",
+			cfg_error(errs, cfg_at(d->node, "parent"), "parent: unknown device '%s'",
 				  d->parent);
 		else if (p == d)
-			cfg_error(errs, reg_at(d->node, "parent"),
+			cfg_error(errs, cfg_at(d->node, "parent"),
 				  "parent: a device cannot be its "
 				  "own parent");
 		else if (strcmp(p->site, d->site) != 0)
-			cfg_error(errs, reg_at(d->node, "parent"),
+			cfg_error(errs, cfg_at(d->node, "parent"),
 				  "parent: '%s' is in site '%s', not '%s'", p->id, p->site,
 				  d->site);
 	}
@@ -155,7 +155,7 @@ check_links(struct reg *reg, struct reg_device *d, struct cfg_errs *errs)
 	reg_check_date(d->warranty_end, d->node, "warranty_end", errs);
 	if (reg_parse_date(d->purchase_date, &from) == 0 &&
 	    reg_parse_date(d->warranty_end, &to) == 0 && to < from)
-		cfg_error(errs, reg_at(d->node, "warranty_end"),
+		cfg_error(errs, cfg_at(d->node, "warranty_end"),
 			  "warranty_end: %s is before purchase_date %s", d->warranty_end,
 			  d->purchase_date);
 	check_params(d, errs);
@@ -178,7 +178,7 @@ check_tree(struct reg *reg, struct cfg_errs *errs)
 			j = up == j ? (size_t)-1 : up; /* own parent: check_links says so */
 		}
 		if (j != (size_t)-1 && mark[j] == i + 1)
-			cfg_error(errs, reg_at(reg->devices[j].node, "parent"),
+			cfg_error(errs, cfg_at(reg->devices[j].node, "parent"),
 				  "parent: the asset tree loops back to '%s'", reg->devices[j].id);
 	}
 	free(mark);
@@ -250,7 +250,7 @@ reg_build_devices(struct reg *reg, const struct cfg_doc *doc, struct cfg_errs *e
 
 	reg_bind_file(doc, devices_file_fields, &f, errs);
 	if (f.site[0] && !reg->no_sites && !reg_site_find(reg, f.site))
-		cfg_error(errs, reg_at(cfg_doc_root(doc), "site"), "site: unknown site '%s'",
+		cfg_error(errs, cfg_at(cfg_doc_root(doc), "site"), "site: unknown site '%s'",
 			  f.site);
 	reg->n_devices =
 		reg_bind_list(f.devices, "devices", device_fields, (void **)&reg->devices,

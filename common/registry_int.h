@@ -27,8 +27,6 @@ const void *
 reg_idx_find(const struct reg_idx *ix, const char *id);
 
 /* The value node of key in map for positions, or map itself. */
-const struct cfg_node *
-reg_at(const struct cfg_node *map, const char *key);
 
 /* Checks a list of references against an index; reports each unknown one
  * at its item's line. what: "skill", "area", ... */

@@ -76,10 +76,10 @@ static void
 check_shift(struct reg_shift *s, struct cfg_errs *errs)
 {
 	if (s->start[0] && parse_hhmm(s->start, 0, &s->start_min) < 0)
-		cfg_error(errs, reg_at(s->node, "start"),
+		cfg_error(errs, cfg_at(s->node, "start"),
 			  "start: '%s' is not a time of day (HH:MM)", s->start);
 	if (s->end[0] && parse_hhmm(s->end, 1, &s->end_min) < 0)
-		cfg_error(errs, reg_at(s->node, "end"), "end: '%s' is not a time of day (HH:MM)",
+		cfg_error(errs, cfg_at(s->node, "end"), "end: '%s' is not a time of day (HH:MM)",
 			  s->end);
 }
 
@@ -89,7 +89,7 @@ check_person(struct reg *reg, const struct reg_person *p, struct cfg_errs *errs)
 	const char *f = cfg_file(p->node);
 
 	if (p->roles.n == 0 && cfg_get(p->node, "roles"))
-		cfg_error(errs, reg_at(p->node, "roles"), "roles: at least one role is needed");
+		cfg_error(errs, cfg_at(p->node, "roles"), "roles: at least one role is needed");
 	for (size_t i = 0; i < p->roles.n; i++) {
 		if (reg_name_index(reg_roles, p->roles.v[i]) < 0)
 			cfg_error_at(errs, f, p->roles.line[i],
@@ -105,7 +105,7 @@ check_person(struct reg *reg, const struct reg_person *p, struct cfg_errs *errs)
 	if (!reg->no_sites)
 		reg_check_refs(&p->areas, p->node, &reg->ix_areas, "areas", "area", errs);
 	if (strspn(p->phone, "0123456789+-() ") != strlen(p->phone))
-		cfg_error(errs, reg_at(p->node, "phone"),
+		cfg_error(errs, cfg_at(p->node, "phone"),
 			  "phone: '%s' may hold only digits, spaces and + - ( )", p->phone);
 }
 
@@ -137,7 +137,7 @@ reg_build_people(struct reg *reg, const struct cfg_doc *doc, struct cfg_errs *er
 	for (size_t i = 0; i < reg->n_shifts; i++)
 		check_shift(&reg->shifts[i], errs);
 	if (reg_shift_find(reg, "off"))
-		cfg_error(errs, reg_at(reg_shift_find(reg, "off")->node, "id"),
+		cfg_error(errs, cfg_at(reg_shift_find(reg, "off")->node, "id"),
 			  "id: 'off' is reserved for days off in a rotation");
 	for (size_t i = 0; i < reg->n_teams; i++)
 		reg_check_refs(&reg->teams[i].members, reg->teams[i].node, &reg->ix_people,

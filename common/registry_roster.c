@@ -82,17 +82,17 @@ add_weekly(struct reg *reg, size_t *cap, const struct roster_in *in, struct cfg_
 	int rc = 0, d;
 
 	if (!reg_shift_find(reg, in->shift)) {
-		cfg_error(errs, reg_at(in->node, "shift"), "shift: unknown shift '%s'", in->shift);
+		cfg_error(errs, cfg_at(in->node, "shift"), "shift: unknown shift '%s'", in->shift);
 		rc = -1;
 	}
 	if (in->start[0]) {
-		cfg_error(errs, reg_at(in->node, "start"),
+		cfg_error(errs, cfg_at(in->node, "start"),
 			  "start: only a rotation has a start "
 			  "date; a weekly entry repeats every week");
 		rc = -1;
 	}
 	if (in->days.n == 0) {
-		cfg_error(errs, reg_at(in->node, "days"),
+		cfg_error(errs, cfg_at(in->node, "days"),
 			  "days: a weekly entry needs days, e.g. [mon, tue, wed, thu, fri]");
 		rc = -1;
 	}
@@ -128,7 +128,7 @@ add_rotation(struct reg *reg, size_t *cap, const struct roster_in *in, struct cf
 
 	if (reg_parse_date(in->start, &start) < 0) {
 		if (in->start[0])
-			cfg_error(errs, reg_at(in->node, "start"),
+			cfg_error(errs, cfg_at(in->node, "start"),
 				  "start: '%s' is not a date (YYYY-MM-DD)", in->start);
 		else
 			cfg_error(errs, in->node,
@@ -136,7 +136,7 @@ add_rotation(struct reg *reg, size_t *cap, const struct roster_in *in, struct cf
 		rc = -1;
 	}
 	if (in->days.n) {
-		cfg_error(errs, reg_at(in->node, "days"),
+		cfg_error(errs, cfg_at(in->node, "days"),
 			  "days: a rotation has no days; its "
 			  "cycle is the rotation list");
 		rc = -1;
@@ -150,7 +150,7 @@ add_rotation(struct reg *reg, size_t *cap, const struct roster_in *in, struct cf
 		}
 	}
 	if (len == 0) {
-		cfg_error(errs, reg_at(in->node, "rotation"), "rotation: needs at least one shift");
+		cfg_error(errs, cfg_at(in->node, "rotation"), "rotation: needs at least one shift");
 		rc = -1;
 	}
 	if (rc < 0)

@@ -103,10 +103,10 @@ check_buildings(struct reg *reg, struct cfg_errs *errs)
 			continue;
 		a = reg_area_find(reg, b->area);
 		if (!a)
-			cfg_error(errs, reg_at(b->node, "area"), "area: unknown area '%s'",
+			cfg_error(errs, cfg_at(b->node, "area"), "area: unknown area '%s'",
 				  b->area);
 		else if (strcmp(a->site, b->site) != 0)
-			cfg_error(errs, reg_at(b->node, "area"),
+			cfg_error(errs, cfg_at(b->node, "area"),
 				  "area: '%s' belongs to site '%s', not '%s'", b->area, a->site,
 				  b->site);
 	}
@@ -129,7 +129,7 @@ reg_build_sites(struct reg *reg, const struct cfg_doc *doc, struct cfg_errs *err
 	reg->sites = xcalloc(n ? n : 1, sizeof *reg->sites);
 	for (size_t i = 0; i < n; i++) {
 		if (in[i].s.timezone[0] && !valid_tz_name(in[i].s.timezone))
-			cfg_error(errs, reg_at(in[i].s.node, "timezone"),
+			cfg_error(errs, cfg_at(in[i].s.node, "timezone"),
 				  "timezone: '%s' is not a time-zone name such as Asia/Shanghai",
 				  in[i].s.timezone);
 		reg->sites[reg->n_sites++] = in[i].s;

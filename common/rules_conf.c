@@ -89,20 +89,6 @@ static const struct cfg_field file_fields[] = {
 	CFG_END,
 };
 
-const struct cfg_node *
-rcf_at(const struct cfg_node *map, const char *key)
-{
-	const struct cfg_node *v = cfg_get(map, key);
-
-	return v ? v : map;
-}
-
-int
-rcf_has(const struct cfg_node *map, const char *key)
-{
-	return !cfg_is_null(cfg_get(map, key));
-}
-
 int
 rcf_valid_name(const char *s)
 {
@@ -158,8 +144,8 @@ resolve_types(struct rcf_rule *r, const struct cfg_node *node, struct cfg_errs *
 	for (int i = 0; reg_asset_types[i] && off < sizeof known; i++)
 		off += (size_t)snprintf(known + off, sizeof known - off, "%s%s", i ? ", " : "",
 					reg_asset_types[i]);
-	if (r->asset_types.n == 0 && rcf_has(node, "asset_types")) {
-		cfg_error(errs, rcf_at(node, "asset_types"), "asset_types: name at least one");
+	if (r->asset_types.n == 0 && cfg_has(node, "asset_types")) {
+		cfg_error(errs, cfg_at(node, "asset_types"), "asset_types: name at least one");
 		return -1;
 	}
 	for (size_t i = 0; i < r->asset_types.n; i++) {
@@ -202,23 +188,23 @@ build_rule(struct rcf_rule *out, const struct cfg_node *node, const struct rcf_r
 		rc = -1;
 	in.r.node = node;
 	for (size_t i = 0; i < sizeof inherited / sizeof inherited[0]; i++)
-		if (!rcf_has(node, inherited[i].key))
+		if (!cfg_has(node, inherited[i].key))
 			memcpy((char *)&in.r + inherited[i].off,
 			       (const char *)&defaults->r + inherited[i].off, inherited[i].size);
-	if (!rcf_has(node, "notify"))
+	if (!cfg_has(node, "notify"))
 		strlist_copy(&in.r.notify, &defaults->r.notify);
-	if (!rcf_has(node, "escalation")) {
+	if (!cfg_has(node, "escalation")) {
 		in.r.n_esc = defaults->r.n_esc;
 		for (int i = 0; i < defaults->r.n_esc; i++) {
 			in.r.esc[i].after_ms = defaults->r.esc[i].after_ms;
 			strlist_copy(&in.r.esc[i].notify, &defaults->r.esc[i].notify);
 		}
 	}
-	in.r.has_clear = rcf_has(node, "clear");
+	in.r.has_clear = cfg_has(node, "clear");
 	if (!in.r.has_clear)
 		in.r.clear = in.r.raise;
 	if (!rcf_valid_name(in.r.id) && in.r.id[0]) {
-		cfg_error(errs, rcf_at(node, "id"),
+		cfg_error(errs, cfg_at(node, "id"),
 			  "id: '%s' is not a rule id ([a-z0-9_], 1 to 64)", in.r.id);
 		rc = -1;
 	}
@@ -233,7 +219,7 @@ build_rule(struct rcf_rule *out, const struct cfg_node *node, const struct rcf_r
 		if (rcf_check_values(&in.r, node, errs) < 0)
 			rc = -1;
 	}
-	if (!in.r.notify.n && !rcf_has(node, "notify")) {
+	if (!in.r.notify.n && !cfg_has(node, "notify")) {
 		cfg_error(errs, node, "notify: nobody is told (set notify here or in defaults)");
 		rc = -1;
 	}
@@ -256,50 +242,26 @@ build_defaults(struct rcf_rule_in *d, const struct cfg_node *node, const struct 
 	return rc;
 }
 
-static void
-check_duplicates(const struct rcf_set *set, struct cfg_errs *errs)
-{
-	for (size_t i = 0; i < set->n_rules; i++) {
-		for (size_t k = 0; k < i; k++) {
-			if (!set->rules[i].id[0] || strcmp(set->rules[i].id, set->rules[k].id) != 0)
-				continue;
-			cfg_error(errs, rcf_at(set->rules[i].node, "id"),
-				  "duplicate rule id '%s' (first at %s:%d)", set->rules[i].id,
-				  cfg_file(set->rules[k].node), cfg_line(set->rules[k].node));
-			break;
-		}
-	}
-}
-
 static int
 build_rules(struct rcf_set *set, const struct cfg_node *list, const struct rcf_rule_in *defaults,
 	    const struct reg *reg, struct cfg_errs *errs)
 {
 	int rc = 0;
 
-	if (cfg_kind(list) != CFG_SEQ) {
-		cfg_error(errs, list,
-			  "rules: expected a list of rules, each starting with '- id:'");
+	if (cfg_check_list(list, "rules", MAX_RULES, errs) < 0)
 		return -1;
-	}
-	if (cfg_len(list) > MAX_RULES) {
-		cfg_error(errs, list, "rules: too many rules (%zu, at most %d)", cfg_len(list),
-			  MAX_RULES);
-		return -1;
-	}
 	set->rules = xcalloc(cfg_len(list) ? cfg_len(list) : 1, sizeof *set->rules);
 	for (size_t i = 0; i < cfg_len(list); i++) {
-		const struct cfg_node *it = cfg_item(list, i);
+		const struct cfg_node *it = cfg_list_map(list, i, "rules", "rule", errs);
 
-		if (cfg_kind(it) != CFG_MAP) {
-			cfg_error(errs, it, "rules: each rule must be a mapping of key: value");
+		if (!it)
 			rc = -1;
-			continue;
-		}
-		if (build_rule(&set->rules[set->n_rules++], it, defaults, reg, errs) < 0)
+		else if (build_rule(&set->rules[set->n_rules++], it, defaults, reg, errs) < 0)
 			rc = -1;
 	}
-	check_duplicates(set, errs);
+	cfg_check_unique_ids(set->rules, set->n_rules, sizeof *set->rules,
+			     offsetof(struct rcf_rule, id), offsetof(struct rcf_rule, node), "rule",
+			     errs);
 	return rc;
 }
 

@@ -148,7 +148,7 @@ parse_escalation(struct rcf_rule *r, const struct cfg_node *n, const struct reg 
 			rc = -1;
 		e->after_ms = in.after_ms;
 		if (r->n_esc > 0 && e->after_ms <= r->esc[r->n_esc - 1].after_ms) {
-			cfg_error(errs, rcf_at(it, "after"),
+			cfg_error(errs, cfg_at(it, "after"),
 				  "escalation: each step's after must be later than the step "
 				  "before it (steps count from when the alarm was raised)");
 			rc = -1;
@@ -174,12 +174,12 @@ parse_work_order(struct rcf_work_order *wo, const struct cfg_node *n, const stru
 	rc = cfg_bind(n, wo_fields, wo, errs);
 	wo->wanted = 1;
 	if (reg && wo->skill[0] && !reg_skill_find(reg, wo->skill)) {
-		cfg_error(errs, rcf_at(n, "skill"), "skill: unknown skill '%s'", wo->skill);
+		cfg_error(errs, cfg_at(n, "skill"), "skill: unknown skill '%s'", wo->skill);
 		rc = -1;
 	}
 	if (reg && wo->assignee[0] && strcmp(wo->assignee, RCF_ASSIGNEE_SUPPLIER) != 0 &&
 	    !reg_person_find(reg, wo->assignee)) {
-		cfg_error(errs, rcf_at(n, "assignee"),
+		cfg_error(errs, cfg_at(n, "assignee"),
 			  "assignee: unknown person '%s' (or '" RCF_ASSIGNEE_SUPPLIER
 			  "' for the device's supplier)",
 			  wo->assignee);
@@ -213,11 +213,11 @@ rcf_check_kind_keys(const struct cfg_node *node, int kind, int required, struct 
 	for (size_t i = 0; i < sizeof kind_keys / sizeof kind_keys[0]; i++) {
 		const char *key = kind_keys[i].key;
 
-		if (rcf_has(node, key) && !(kind_keys[i].kinds & bit)) {
+		if (cfg_has(node, key) && !(kind_keys[i].kinds & bit)) {
 			cfg_error(errs, cfg_get(node, key), "%s: not a key of %s rules", key,
 				  rcf_kind_names[kind]);
 			rc = -1;
-		} else if (required && (kind_keys[i].required & bit) && !rcf_has(node, key)) {
+		} else if (required && (kind_keys[i].required & bit) && !cfg_has(node, key)) {
 			cfg_error(errs, node, "missing required key '%s' (%s rules need it)", key,
 				  rcf_kind_names[kind]);
 			rc = -1;
@@ -229,7 +229,7 @@ rcf_check_kind_keys(const struct cfg_node *node, int kind, int required, struct 
 static int
 check_name(const char *s, const struct cfg_node *node, const char *key, struct cfg_errs *errs)
 {
-	if (!rcf_has(node, key) || rcf_valid_name(s))
+	if (!cfg_has(node, key) || rcf_valid_name(s))
 		return 0;
 	cfg_error(errs, cfg_get(node, key), "%s: '%s' is not a %s name ([a-z0-9_], 1 to 64)", key,
 		  s, strcmp(key, "event") == 0 ? "event" : "metric");
@@ -241,22 +241,22 @@ check_threshold(const struct rcf_rule *r, const struct cfg_node *node, struct cf
 {
 	int high = r->op == RCF_ABOVE || r->op == RCF_AT_LEAST;
 
-	if (rcf_has(node, "op") && (r->op == RCF_RISE || r->op == RCF_FALL)) {
+	if (cfg_has(node, "op") && (r->op == RCF_RISE || r->op == RCF_FALL)) {
 		cfg_error(errs, cfg_get(node, "op"),
 			  "op: a threshold rule is above, at_least, below or at_most");
 		return -1;
 	}
-	if (!r->has_clear || !(rcf_has(node, "raise") || rcf_has(node, "clear")))
+	if (!r->has_clear || !(cfg_has(node, "raise") || cfg_has(node, "clear")))
 		return 0;
 	if (high && !(r->clear < r->raise)) {
-		cfg_error(errs, rcf_at(node, "clear"),
+		cfg_error(errs, cfg_at(node, "clear"),
 			  "clear: %g must be below the raise level %g: an alarm raised %s a level "
 			  "clears at a lower one (hysteresis)",
 			  r->clear, r->raise, rcf_op_names[r->op]);
 		return -1;
 	}
 	if (!high && !(r->clear > r->raise)) {
-		cfg_error(errs, rcf_at(node, "clear"),
+		cfg_error(errs, cfg_at(node, "clear"),
 			  "clear: %g must be above the raise level %g: an alarm raised %s a level "
 			  "clears at a higher one (hysteresis)",
 			  r->clear, r->raise, rcf_op_names[r->op]);
@@ -268,18 +268,18 @@ check_threshold(const struct rcf_rule *r, const struct cfg_node *node, struct cf
 static int
 check_rate(const struct rcf_rule *r, const struct cfg_node *node, struct cfg_errs *errs)
 {
-	if (rcf_has(node, "op") && r->op != RCF_RISE && r->op != RCF_FALL) {
+	if (cfg_has(node, "op") && r->op != RCF_RISE && r->op != RCF_FALL) {
 		cfg_error(errs, cfg_get(node, "op"), "op: a rate rule is rise or fall");
 		return -1;
 	}
-	if (rcf_has(node, "raise") && !(r->raise > 0)) {
+	if (cfg_has(node, "raise") && !(r->raise > 0)) {
 		cfg_error(errs, cfg_get(node, "raise"),
 			  "raise: the change within the window must be more than 0");
 		return -1;
 	}
-	if (r->has_clear && (rcf_has(node, "raise") || rcf_has(node, "clear")) &&
+	if (r->has_clear && (cfg_has(node, "raise") || cfg_has(node, "clear")) &&
 	    !(r->clear >= 0 && r->clear < r->raise)) {
-		cfg_error(errs, rcf_at(node, "clear"),
+		cfg_error(errs, cfg_at(node, "clear"),
 			  "clear: %g must be at least 0 and below the raising change %g", r->clear,
 			  r->raise);
 		return -1;
@@ -292,13 +292,13 @@ rcf_check_policy(const struct rcf_rule *r, const struct cfg_node *node, struct c
 {
 	int rc = 0;
 
-	if (rcf_has(node, "flap_changes") && r->flap_changes == 1) {
+	if (cfg_has(node, "flap_changes") && r->flap_changes == 1) {
 		cfg_error(errs, cfg_get(node, "flap_changes"),
 			  "flap_changes: one change is not flapping; 0 (off) or 2 to %d",
 			  RCF_MAX_FLAP);
 		rc = -1;
 	}
-	if (rcf_has(node, "reminder") && r->reminder_ms > 0 && r->reminder_ms < 60000) {
+	if (cfg_has(node, "reminder") && r->reminder_ms > 0 && r->reminder_ms < 60000) {
 		cfg_error(errs, cfg_get(node, "reminder"),
 			  "reminder: at least 1m, or 0 for no reminders");
 		rc = -1;
@@ -324,7 +324,7 @@ rcf_check_values(const struct rcf_rule *r, const struct cfg_node *node, struct c
 	else if (r->kind == RCF_RATE)
 		rc |= check_rate(r, node, errs);
 	rc |= rcf_check_policy(r, node, errs);
-	if (rcf_has(node, "message"))
+	if (cfg_has(node, "message"))
 		rc |= rcf_check_template(r->message, r->kind, cfg_get(node, "message"), errs);
 	return rc ? -1 : 0;
 }

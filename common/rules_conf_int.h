@@ -15,13 +15,6 @@ struct rcf_rule_in {
 /* Every key of a rule, bound into struct rcf_rule_in. */
 extern const struct cfg_field rcf_rule_fields[];
 
-/* The value node of key in map for positions, or map itself when absent. */
-const struct cfg_node *
-rcf_at(const struct cfg_node *map, const char *key);
-/* 1 when map has key with a non-null value. */
-int
-rcf_has(const struct cfg_node *map, const char *key);
-
 /* Deep copy (string lists are duplicated); dst is overwritten. */
 void
 rcf_rule_copy(struct rcf_rule *dst, const struct rcf_rule *src);

@@ -102,11 +102,11 @@ check_device(const struct reg *reg, const struct rcf_rule *r, const char *device
 		return 0;
 	d = reg_device_find(reg, device);
 	if (!d) {
-		cfg_error(errs, rcf_at(map, "device"), "device: unknown device '%s'", device);
+		cfg_error(errs, cfg_at(map, "device"), "device: unknown device '%s'", device);
 		return -1;
 	}
 	if (!rcf_applies_to(r, d->type)) {
-		cfg_error(errs, rcf_at(map, "device"),
+		cfg_error(errs, cfg_at(map, "device"),
 			  "device: '%s' is a %s; rule '%s' does not apply to that asset type",
 			  device, reg_asset_types[d->type], r->id);
 		return -1;
@@ -130,7 +130,7 @@ build_one(const struct rcf_set *set, const struct cfg_node *map, const struct re
 		return -1;
 	base = rcf_find(set, head.rule);
 	if (!base) {
-		cfg_error(errs, rcf_at(map, "rule"), "rule: unknown rule '%s'", head.rule);
+		cfg_error(errs, cfg_at(map, "rule"), "rule: unknown rule '%s'", head.rule);
 		return -1;
 	}
 	if (check_device(reg, base, head.device, map, errs) < 0)
@@ -142,7 +142,7 @@ build_one(const struct rcf_set *set, const struct cfg_node *map, const struct re
 	in.r.node = map;
 	in.r.ov_first = (size_t)(base - set->rules);
 	in.r.ov_n = 0;
-	if (rcf_has(map, "clear"))
+	if (cfg_has(map, "clear"))
 		in.r.has_clear = 1;
 	else if (!in.r.has_clear)
 		in.r.clear = in.r.raise;

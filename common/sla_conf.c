@@ -58,14 +58,6 @@ static const struct cfg_field weight_fields[] = {
 };
 #undef C
 
-const struct cfg_node *
-sla_at(const struct cfg_node *map, const char *key)
-{
-	const struct cfg_node *v = cfg_get(map, key);
-
-	return v ? v : map;
-}
-
 const char *
 sla_dur_str(long long ms, char *buf, size_t cap)
 {
@@ -110,7 +102,7 @@ parse_reply(struct sla_conf *c, const struct cfg_node *node, struct cfg_errs *er
 	for (int g = 1; g < SLA_N_GRADES; g++) {
 		if (c->reply_ms[g] >= c->reply_ms[g - 1])
 			continue;
-		cfg_error(errs, sla_at(node, sla_grade_names[g]),
+		cfg_error(errs, cfg_at(node, sla_grade_names[g]),
 			  "%s: %s is shorter than %s (%s); a more serious complaint is answered "
 			  "first",
 			  sla_grade_names[g], sla_dur_str(c->reply_ms[g], a, sizeof a),
@@ -127,12 +119,12 @@ check_dispatch(const struct sla_conf *c, const struct file_in *f, const struct c
 	int rc = 0;
 
 	if (f->team[0] && reg && !reg_team_find(reg, f->team)) {
-		cfg_error(errs, sla_at(root, "emergency_team"), "emergency_team: unknown team '%s'",
+		cfg_error(errs, cfg_at(root, "emergency_team"), "emergency_team: unknown team '%s'",
 			  f->team);
 		rc = -1;
 	}
 	if (!c->dispatch_roles.n) {
-		cfg_error(errs, sla_at(root, "dispatch_roles"),
+		cfg_error(errs, cfg_at(root, "dispatch_roles"),
 			  "dispatch_roles: name the roles that take work orders (e.g. "
 			  "[technician])");
 		rc = -1;

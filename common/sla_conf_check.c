@@ -76,7 +76,7 @@ check_order(const struct sla_clocks *s, const struct cfg_node *at, const char *w
 		for (int k = i + 1; k < SLA_N_CLOCKS; k++) {
 			if (!s->ms[i] || !s->ms[k] || s->ms[i] <= s->ms[k])
 				continue;
-			cfg_error(errs, sla_at(at, sla_clock_names[k]),
+			cfg_error(errs, cfg_at(at, sla_clock_names[k]),
 				  "%s: %s %s is shorter than %s %s (the clocks run in the order "
 				  "acknowledge, accept, on_site, resolve)",
 				  what, sla_clock_names[k], sla_dur_str(s->ms[k], a, sizeof a),
@@ -213,15 +213,15 @@ sla_parse_worktime(struct sla_conf *c, const struct cfg_node *node, struct cfg_e
 		c->work.day_mask |= 1u << d;
 	}
 	if (w.start[0] && parse_hhmm(w.start, 0, &c->work.start_min) < 0) {
-		cfg_error(errs, sla_at(node, "start"), "start: '%s' is not a time of day (HH:MM)",
+		cfg_error(errs, cfg_at(node, "start"), "start: '%s' is not a time of day (HH:MM)",
 			  w.start);
 		rc = -1;
 	} else if (w.end[0] && parse_hhmm(w.end, 1, &c->work.end_min) < 0) {
-		cfg_error(errs, sla_at(node, "end"), "end: '%s' is not a time of day (HH:MM)",
+		cfg_error(errs, cfg_at(node, "end"), "end: '%s' is not a time of day (HH:MM)",
 			  w.end);
 		rc = -1;
 	} else if (w.start[0] && w.end[0] && c->work.end_min <= c->work.start_min) {
-		cfg_error(errs, sla_at(node, "end"),
+		cfg_error(errs, cfg_at(node, "end"),
 			  "end: a working day ends after it starts (%s-%s; no overnight working "
 			  "day)",
 			  w.start, w.end);
@@ -288,7 +288,7 @@ sla_parse_escalation(struct sla_conf *c, const struct cfg_node *list, const stru
 		if (cfg_bind(it, esc_fields, e, errs) < 0 || check_targets(e, reg, errs) < 0)
 			rc = -1;
 		if (c->n_esc > 1 && e->after_ms <= e[-1].after_ms) {
-			cfg_error(errs, sla_at(it, "after"),
+			cfg_error(errs, cfg_at(it, "after"),
 				  "after: steps must come later one after another (step %d is not "
 				  "after step %d)",
 				  c->n_esc, c->n_esc - 1);

@@ -7,10 +7,6 @@
 
 #define SLA_DAY_MS 86400000LL
 
-/* The value node of key in map for positions, or map itself when absent. */
-const struct cfg_node *
-sla_at(const struct cfg_node *map, const char *key);
-
 /* Binds and checks one section into c. node may be NULL where the section is
  * optional. Each returns 0 or -1 with errors added. */
 int
