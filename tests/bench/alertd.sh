@@ -29,25 +29,7 @@ ROUNDS=${BENCH_ALERT_ROUNDS:-400}
 # the demo community plus one rule the probe crosses: meter_power "probe" > 0.5
 mkdir -p "$DIR/conf"
 cp config/*.yaml "$DIR/conf/"
-python3 - "$DIR/conf/rules.yaml" <<'PY'
-import sys
-p = sys.argv[1]
-s = open(p).read()
-rule = """  - id: bench_probe
-    name: bench probe
-    asset_types: [meter_power]
-    kind: threshold
-    metric: probe
-    op: above
-    raise: 0.5
-    severity: 4
-    message: "{device} probe {value}"
-    notify: [duty_engineer]
-"""
-i = s.find("\noverrides:")
-s = s + rule if i < 0 else s[:i + 1] + rule + s[i + 1:]
-open(p, "w").write(s)
-PY
+tests/it/probe_rule.sh "$DIR/conf/rules.yaml" bench_probe
 "$BIN/fmctl" apply "$DIR/conf" >/dev/null
 "$BIN/fmsim" load --devices "$DEVICES" --register "$DIR/load-config" >/dev/null
 "$BIN/fmctl" apply "$DIR/load-config" >/dev/null

@@ -62,25 +62,7 @@ chaos_config() {
 	# CHAOS_PLANS: a maintenance.yaml in place of the demo's (whose plans
 	# would all fall due at once in a fresh database)
 	[ -z "${CHAOS_PLANS:-}" ] || printf '%s\n' "$CHAOS_PLANS" >"$CHAOS_CONF/maintenance.yaml"
-	python3 - "$CHAOS_CONF/rules.yaml" <<-'PY'
-	import sys
-	p = sys.argv[1]
-	s = open(p).read()
-	rule = """  - id: chaos_probe
-	    name: chaos probe
-	    asset_types: [meter_power]
-	    kind: threshold
-	    metric: probe
-	    op: above
-	    raise: 0.5
-	    severity: 4
-	    message: "{device} probe {value}"
-	    notify: [duty_engineer]
-	"""
-	i = s.find("\noverrides:")
-	s = s + rule if i < 0 else s[:i + 1] + rule + s[i + 1:]
-	open(p, "w").write(s)
-	PY
+	tests/it/probe_rule.sh "$CHAOS_CONF/rules.yaml" chaos_probe
 	"$FM_BIN/fmctl" check "$CHAOS_CONF" >/dev/null || fail "chaos rules do not check"
 	"$FM_BIN/fmctl" migrate >/dev/null
 	"$FM_BIN/fmctl" apply "$CHAOS_CONF" >/dev/null

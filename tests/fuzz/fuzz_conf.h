@@ -7,6 +7,7 @@
 #ifndef FM_FUZZ_CONF_H
 #define FM_FUZZ_CONF_H
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,13 +23,13 @@ struct fuzz_file {
 };
 
 /* Lines as YAML counts them: a line break is LF, CR LF, a lone CR, or NEL,
- * LS or PS in UTF-8. *ends_open: the text does not end with a break. */
+ * LS or PS in UTF-8. */
 static inline long
-fuzz_lines(const struct fuzz_file *f, int *ends_open)
+fuzz_lines(const struct fuzz_file *f)
 {
 	const unsigned char *t = (const unsigned char *)f->text;
 	long n = 1;
-	size_t i = 0, last_end = 0;
+	size_t i = 0;
 
 	while (i < f->len) {
 		size_t w = 0;
@@ -45,12 +46,10 @@ fuzz_lines(const struct fuzz_file *f, int *ends_open)
 		if (w) {
 			n++;
 			i += w;
-			last_end = i;
 		} else {
 			i++;
 		}
 	}
-	*ends_open = f->len > 0 && last_end != f->len;
 	return n;
 }
 
@@ -79,8 +78,7 @@ fuzz_check_errs(const struct cfg_errs *e, size_t from, const struct fuzz_file *f
 		}
 		char *end;
 		long line = strtol(m, &end, 10);
-		int open;
-		long lines = fuzz_lines(&files[k], &open);
+		long lines = fuzz_lines(&files[k]);
 
 		if (end == m || *end != ':' || end[1] != ' ' || end[2] == '\0' || line < 1)
 			abort();
@@ -153,6 +151,34 @@ fuzz_resolve(const struct cfg_strlist *targets, const char *site)
 		if (n < -1 || n > 8)
 			abort();
 	}
+}
+
+/* Builds a loaded document; the harness checks what the loader made. */
+typedef void (*fuzz_build_fn)(const struct cfg_doc *doc, const struct reg *reg,
+			      struct cfg_errs *errs, const struct fuzz_file *f);
+
+/* The body of a harness for one file of the configuration: the input
+ * loaded as `name` (a refusal must say why, where), then built against the
+ * shipped registry and against none. */
+static inline int
+fuzz_conf_file(const char *name, const uint8_t *data, size_t size, fuzz_build_fn build)
+{
+	struct fuzz_file f = {name, (const char *)data, size};
+	struct cfg_errs errs;
+	struct cfg_doc *doc;
+
+	cfg_errs_init(&errs);
+	doc = cfg_load_buf(name, (const char *)data, size, &errs);
+	fuzz_check_errs(&errs, 0, &f, 1);
+	if (doc) {
+		build(doc, fuzz_shipped_reg(), &errs, &f);
+		build(doc, NULL, &errs, &f);
+		cfg_doc_free(doc);
+	} else if (errs.n == 0) {
+		abort(); /* refused without saying why */
+	}
+	cfg_errs_free(&errs);
+	return 0;
 }
 
 #endif

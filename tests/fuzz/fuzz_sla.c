@@ -61,21 +61,5 @@ build(const struct cfg_doc *doc, const struct reg *reg, struct cfg_errs *errs,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fuzz_file f = {SLA_FILE, (const char *)data, size};
-	const struct reg *reg = fuzz_shipped_reg();
-	struct cfg_errs errs;
-	struct cfg_doc *doc;
-
-	cfg_errs_init(&errs);
-	doc = cfg_load_buf(SLA_FILE, (const char *)data, size, &errs);
-	fuzz_check_errs(&errs, 0, &f, 1);
-	if (doc) {
-		build(doc, reg, &errs, &f);
-		build(doc, NULL, &errs, &f);
-		cfg_doc_free(doc);
-	} else if (errs.n == 0) {
-		abort(); /* refused without saying why */
-	}
-	cfg_errs_free(&errs);
-	return 0;
+	return fuzz_conf_file(SLA_FILE, data, size, build);
 }
