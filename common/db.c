@@ -337,13 +337,7 @@ db_prepare(struct db *db, const char *name, const char *sql, int nparams)
 	if (db_connected(db) && !db->in_copy &&
 	    (st = prepare_one(db, name, sql, nparams)) == DB_FAIL)
 		return st;
-	if (db->nstmts == db->stmts_cap) {
-		db->stmts_cap = db->stmts_cap ? db->stmts_cap * 2 : 8;
-		s = realloc(db->stmts, db->stmts_cap * sizeof *s);
-		if (!s)
-			fatal("out of memory");
-		db->stmts = s;
-	}
+	db->stmts = xgrow(db->stmts, &db->stmts_cap, db->nstmts, sizeof *db->stmts, 8);
 	s = &db->stmts[db->nstmts++];
 	s->name = xstrdup(name);
 	s->sql = xstrdup(sql);

@@ -152,6 +152,21 @@ xcalloc(size_t n, size_t size)
 	return p;
 }
 
+void *
+xgrow(void *p, size_t *cap, size_t n, size_t size, size_t first)
+{
+	size_t want;
+
+	if (n < *cap)
+		return p;
+	want = *cap ? *cap * 2 : first;
+	p = realloc(p, want * size);
+	if (!p)
+		fatal("out of memory");
+	*cap = want;
+	return p;
+}
+
 char *
 xstrdup(const char *s)
 {

@@ -69,5 +69,9 @@ void *
 xcalloc(size_t n, size_t size);
 char *
 xstrdup(const char *s);
+/* The array p of n items of size bytes with room for one more: when n has
+ * reached *cap it is reallocated to twice as many (first when *cap is 0). */
+void *
+xgrow(void *p, size_t *cap, size_t n, size_t size, size_t first);
 
 #endif

@@ -154,6 +154,7 @@ mq_new(const struct mq_opts *o, mq_handler handler, void *ctx)
 	m->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 5000;
 	m->publish_timeout_ms = o->publish_timeout_ms > 0 ? o->publish_timeout_ms : 5000;
 	pthread_mutex_init(&m->mu, NULL);
+	pthread_mutex_init(&m->sub_mu, NULL);
 	pthread_cond_init(&m->cv, NULL);
 	pthread_cond_init(&m->pub_cv, NULL);
 	mq_outbox_init(m);
@@ -230,46 +231,6 @@ connect_once(struct mq *m, int clean_start)
 	return 0;
 }
 
-static int
-subscribe_now(struct mq *m, const char *filter, int qos)
-{
-	MQTTSubscribe_options so = MQTTSubscribe_options_initializer;
-	MQTTResponse r;
-	int rc;
-
-	r = MQTTClient_subscribe5(m->client, filter, qos, &so, NULL);
-	rc = (int)r.reasonCode;
-	MQTTResponse_free(r);
-	/* A v5 SUBACK carries the granted QoS (0..2) or a failure code >= 0x80. */
-	if (rc < 0 || rc >= 0x80) {
-		mq_set_error(m, rc, "subscribe");
-		log_error("mqtt_subscribe_failed", "filter=%s reason=%d", filter, rc);
-		return -1;
-	}
-	return 0;
-}
-
-static void
-resubscribe(struct mq *m)
-{
-	struct mq_sub subs[MQ_MAX_SUBS];
-	int n, failed = 0;
-
-	pthread_mutex_lock(&m->mu);
-	m->need_resub = 0;
-	n = m->nsubs;
-	memcpy(subs, m->subs, sizeof subs[0] * (size_t)n);
-	pthread_mutex_unlock(&m->mu);
-	for (int i = 0; i < n; i++)
-		if (subscribe_now(m, subs[i].filter, subs[i].qos) < 0)
-			failed = 1;
-	if (failed) {
-		pthread_mutex_lock(&m->mu);
-		m->need_resub = 1;
-		pthread_mutex_unlock(&m->mu);
-	}
-}
-
 /* The keeper: reconnects after a loss and restores subscriptions. */
 static void *
 keeper_main(void *arg)
@@ -299,7 +260,7 @@ keeper_main(void *arg)
 		}
 		if (m->connected && m->need_resub) {
 			pthread_mutex_unlock(&m->mu);
-			resubscribe(m);
+			mq_resubscribe(m);
 			pthread_mutex_lock(&m->mu);
 			if (m->need_resub && !m->stopping)
 				wait_locked(m, 1000);
@@ -373,29 +334,6 @@ mq_connected(struct mq *m)
 	return c && MQTTClient_isConnected(m->client);
 }
 
-int
-mq_subscribe(struct mq *m, const char *filter, int qos)
-{
-	int connected;
-
-	if (strlen(filter) >= sizeof m->subs[0].filter) {
-		log_error("mqtt_subscribe_failed", "filter=%.64s... reason=too_long", filter);
-		return -1;
-	}
-	pthread_mutex_lock(&m->mu);
-	if (m->nsubs == MQ_MAX_SUBS) {
-		pthread_mutex_unlock(&m->mu);
-		log_error("mqtt_subscribe_failed", "filter=%s reason=too_many", filter);
-		return -1;
-	}
-	snprintf(m->subs[m->nsubs].filter, sizeof m->subs[0].filter, "%s", filter);
-	m->subs[m->nsubs].qos = qos;
-	m->nsubs++;
-	connected = m->connected;
-	pthread_mutex_unlock(&m->mu);
-	return connected ? subscribe_now(m, filter, qos) : 0;
-}
-
 static void
 stop_keeper(struct mq *m)
 {
@@ -451,6 +389,7 @@ mq_free(struct mq *m)
 	pthread_cond_destroy(&m->pub_cv);
 	mq_outbox_free(m);
 	pthread_mutex_destroy(&m->mu);
+	pthread_mutex_destroy(&m->sub_mu);
 	free(m->url);
 	free(m->client_id);
 	free(m->username);
@@ -458,5 +397,6 @@ mq_free(struct mq *m)
 	free(m->ca_file);
 	free(m->will_topic);
 	free(m->will_payload);
+	mq_subs_free(m);
 	free(m);
 }

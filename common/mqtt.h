@@ -62,6 +62,11 @@ mq_free(struct mq *m);
  * Returns 0, or -1 when the broker refused it. */
 int
 mq_subscribe(struct mq *m, const char *filter, int qos);
+/* Forgets a subscription and unsubscribes now if connected (an unknown
+ * filter is unsubscribed too: a persistent session may hold one from an
+ * earlier run). Returns 0, or -1 when the broker refused. */
+int
+mq_unsubscribe(struct mq *m, const char *filter);
 
 /* Connects once. Returns 0, or -1 (the reason is logged and in mq_error). */
 int

@@ -8,14 +8,13 @@
 #include <MQTTClient.h>
 #include <pthread.h>
 
-#define MQ_MAX_SUBS 32
 #define MQ_PUB_SLOTS 1024
 #define MQ_BACKOFF_MIN_MS 200
 #define MQ_BACKOFF_MAX_MS 10000
 #define MQ_OUTBOX_MAX_BYTES (8u << 20) /* queued asynchronous publishes */
 
 struct mq_sub {
-	char filter[512];
+	char *filter;
 	int qos;
 };
 
@@ -60,8 +59,12 @@ struct mq {
 	int keep;      /* the keeper should hold the connection up */
 	int stopping;
 	int need_resub;
-	struct mq_sub subs[MQ_MAX_SUBS];
-	int nsubs;
+	struct mq_sub *subs; /* what to restore after a reconnect (mqtt_subs.c) */
+	/* One SUBSCRIBE or UNSUBSCRIBE at a time: Paho's synchronous client
+	 * drops the connection when two threads wait for their acks at once
+	 * (the keeper restoring subscriptions, a daemon changing one). */
+	pthread_mutex_t sub_mu;
+	size_t nsubs, cap_subs;
 	struct mq_pub_slot pub[MQ_PUB_SLOTS];
 	int last_reason;
 	char err[256];
@@ -103,5 +106,12 @@ mq_outbox_free(struct mq *m);
  * (after each connect). */
 void
 mq_set_nodelay(const char *url);
+
+/* mqtt_subs.c: subscribes again to everything remembered (the keeper, after
+ * a reconnect; sets need_resub again if some failed), and frees the list. */
+void
+mq_resubscribe(struct mq *m);
+void
+mq_subs_free(struct mq *m);
 
 #endif

@@ -105,15 +105,7 @@ cmp_seg(const void *a, const void *b)
 static void
 push_seg(struct spool *s, long long id, long long size)
 {
-	if (s->nsegs == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct spool_seg *segs = realloc(s->segs, cap * sizeof *segs);
-
-		if (!segs)
-			fatal("out of memory");
-		s->segs = segs;
-		s->cap = cap;
-	}
+	s->segs = xgrow(s->segs, &s->cap, s->nsegs, sizeof *s->segs, 16);
 	s->segs[s->nsegs].id = id;
 	s->segs[s->nsegs].size = size;
 	s->nsegs++;

@@ -85,15 +85,7 @@ roll(struct spool *s)
 	fd = s->spare_fd;
 	s->spare_fd = -1;
 	pthread_mutex_lock(&s->mu);
-	if (s->nsegs == s->cap) {
-		size_t cap = s->cap * 2;
-		struct spool_seg *segs = realloc(s->segs, cap * sizeof *segs);
-
-		if (!segs)
-			fatal("out of memory");
-		s->segs = segs;
-		s->cap = cap;
-	}
+	s->segs = xgrow(s->segs, &s->cap, s->nsegs, sizeof *s->segs, 16);
 	s->segs[s->nsegs].id = s->wr_seg + 1;
 	s->segs[s->nsegs].size = SPOOL_SEG_HDR;
 	s->nsegs++;

@@ -24,6 +24,7 @@ on_telemetry(struct schedd *g, const struct topic *t, const struct mq_msg *m, lo
 	size_t n = 0;
 	struct sched_inst *in = sconf_device(c, t->device, &n);
 
+	g->c.telemetry_received++;
 	if (!in)
 		return; /* no plan counts this device */
 	if (msg_decode_telemetry(m->payload, m->len, &g->lim, t->site, t->device, &tm) != MSG_OK) {
@@ -133,12 +134,18 @@ step(struct schedd *g, size_t i)
 static int
 start_mqtt(struct schedd *g)
 {
-	static const char *const filters[] = {"fm/v1/+/dev/+/telemetry", "fm/v1/+/wo/+"};
+	static const char *const filters[] = {"fm/v1/+/wo/+"};
 	g->mq = daemon_mq_new(&g->d, g->client_id, sizeof g->client_id, on_message, g, filters,
 			      sizeof filters / sizeof filters[0]);
 	if (!g->mq)
 		return -1;
-	return mq_connect_retry(g->mq, -1, (volatile int *)&daemon_stop);
+	schedd_meter_subs(g, NULL, g->conf);
+	if (mq_connect_retry(g->mq, -1, (volatile int *)&daemon_stop) < 0)
+		return -1;
+	/* Versions before per-device meters subscribed to all telemetry, and a
+	 * persistent session keeps that subscription. */
+	mq_unsubscribe(g->mq, "fm/v1/+/dev/+/telemetry");
+	return 0;
 }
 
 static int

@@ -22,6 +22,7 @@ struct mq;
 
 struct schedd_counts {
 	long long requests, overdue_notices, escalations, completions, meter_readings;
+	long long telemetry_received; /* only metered devices' (meter_subs.c) */
 	long long publish_errors, db_errors, bad_messages;
 };
 
@@ -49,6 +50,11 @@ void
 schedd_flush(struct schedd *g, int meters);
 void
 schedd_shutdown(struct schedd *g);
+
+/* meter_subs.c: subscribes to the telemetry of the devices `now` meters and
+ * not `old`, and unsubscribes the reverse (old NULL: at start). Main thread. */
+void
+schedd_meter_subs(struct schedd *g, const struct sched_conf *old, const struct sched_conf *now);
 
 /* out.c: publish and wait for the PUBACK (never under the lock). 0 or -1. */
 int

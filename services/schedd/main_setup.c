@@ -74,6 +74,7 @@ schedd_reload(struct schedd *g)
 	carry_over(c, old);
 	g->conf = c;
 	pthread_mutex_unlock(&g->lock);
+	schedd_meter_subs(g, old, c);
 	sconf_free(old);
 	log_info("reloaded", "plans=%zu instances=%zu", c->n_plans, c->n_insts);
 }

@@ -27,6 +27,7 @@ schedd_stats(struct schedd *g, int print)
 	k[n++] = (struct msg_counter){"escalations", g->c.escalations};
 	k[n++] = (struct msg_counter){"completions", g->c.completions};
 	k[n++] = (struct msg_counter){"meter_readings", g->c.meter_readings};
+	k[n++] = (struct msg_counter){"telemetry_received", g->c.telemetry_received};
 	k[n++] = (struct msg_counter){"plans", (long long)g->conf->n_plans};
 	k[n++] = (struct msg_counter){"instances", (long long)g->conf->n_insts};
 	k[n++] = (struct msg_counter){"state_pending", (long long)pending};

@@ -2,7 +2,8 @@
 # t_schedd_meter — a meter plan (counter run_hours every 10, last done
 # before the system knew it): the first reading is the baseline; the
 # meter survives a schedd restart (pm_state); no request before the counter
-# has grown by 10, exactly one when it has, none after while it is open.
+# has grown by 10, exactly one when it has, none after while it is open;
+# schedd receives the telemetry of the metered device only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/alertd_lib.sh"
 . "$(dirname "$0")/schedd_lib.sh"
@@ -43,5 +44,12 @@ check "requests while it is open" 1 "$(count_lines "$W" '^fm/v1/demo/wo-request 
 wait_sql "select last_request_key from pm_state where plan_id = 'pump_hours'" \
 	"$key" 5 || fail "the request is not in pm_state"
 ok "pm_state has the request"
+for i in 1 2 3 4 5; do telemetry pump-1 "$i" '{"run_hours":1,"running":true}'; done
+hours 114 114
+sleep 1
+kill -USR1 "$SCHEDD_PID"
+sleep 0.5
+check "telemetry schedd received since its restart (pump-3's 9, none of pump-1's)" 9 \
+	"$(grep -o 'schedd stats telemetry_received=[0-9]*' "$IT_TMP/schedd-r1.log" | tail -1 | cut -d= -f2)"
 schedd_logs_clean
 echo "t_schedd_meter: all passed"
