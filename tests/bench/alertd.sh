@@ -81,14 +81,15 @@ echo "ingest ceiling with ingestd and alertd subscribed: ${ceiling%.*} msg/s; lo
 LOAD=$!
 PIDS+=("$LOAD")
 sleep 3
-t0=$(ticks) s0=$(date +%s.%N)
+t0=$(ticks) s0=$(date +%s.%N) h0=$(host_ticks)
 for p in $INGESTD $SCHEDD $DISPATCHD $BROKER; do eval "t0_$p=$(cpu_ticks "$p")"; done
 loaded=$(probe)
 printf '%-34s %s\n' "ingest at $rate msg/s" "$loaded"
-t1=$(ticks) s1=$(date +%s.%N)
+t1=$(ticks) s1=$(date +%s.%N) h1=$(host_ticks)
 for p in $INGESTD $SCHEDD $DISPATCHD $BROKER; do eval "t1_$p=$(cpu_ticks "$p")"; done
 probe_figures load "while ingest runs at $rate msg/s (half its ceiling)" "$loaded"
 figure alarm.load_rate "$rate" msg/s "the telemetry load during the loaded probe"
+figure host.load_busy "$(fmt "$(host_busy "$h0" "$h1")" 0)" "%" "both cores busy during the loaded probe"
 wait "$LOAD" 2>/dev/null || true
 cpu=$(echo "($t1 - $t0) / $(getconf CLK_TCK) / ($s1 - $s0) * 100" | bc -l)
 printf 'alertd: cpu %.0f%% under that load, peak RSS %.1f MiB\n' "$cpu" \

@@ -40,8 +40,11 @@ ceiling() { # metrics count
 	local sub=$!
 	PIDS+=("$sub")
 	sleep 0.5
+	local h0
+	h0=$(host_ticks)
 	"$BIN/fmsim" load --devices "$DEVICES" --metrics "$1" --count "$2" --max --connections 4 \
 		--prefix ld 2>/dev/null | grep ' sent=' >"$DIR/ceiling.out" || true
+	host_busy "$h0" "$(host_ticks)" >"$DIR/ceiling.busy"
 	kill "$sub" 2>/dev/null || true
 	wait "$sub" 2>/dev/null || true
 	field msg_per_s <"$DIR/ceiling.out"
@@ -50,11 +53,12 @@ ceiling() { # metrics count
 ingest() { # metrics count instance [rate: default as fast as possible]
 	env FM_INSTANCE="$3" FM_SPOOL_DIR="$DIR/spool" FM_MQTT_USERNAME=ingestd \
 		FM_MQTT_PASSWORD="$FM_MQTT_PASS_ingestd" "$BIN/ingestd" >"$DIR/ingestd-$3.log" 2>&1 &
-	local pid=$! t0 t1 ticks0 ticks1 base
+	local pid=$! t0 t1 ticks0 ticks1 base h0
 	base=$(psql -XAtc "select count(*) from readings where device_id like 'ld%'")
 	PIDS+=("$pid")
 	until grep -q 'event=started' "$DIR/ingestd-$3.log"; do sleep 0.1; done
 	ticks0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	h0=$(host_ticks)
 	t0=$(date +%s.%N)
 	local pace=--max
 	[ -n "${4:-}" ] && pace="--rate $4"
@@ -67,6 +71,7 @@ ingest() { # metrics count instance [rate: default as fast as possible]
 		sleep 0.1; i=$((i + 1))
 	done
 	t1=$(date +%s.%N)
+	host_busy "$h0" "$(host_ticks)" >"$DIR/ingest.busy"
 	"$BIN/fmsim" check --oracle "$DIR/oracle-$3" >"$DIR/check-$3.out" 2>/dev/null || true
 	ticks1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
 	rss=$(awk '/VmHWM/{print $2}' "/proc/$pid/status")
@@ -97,6 +102,8 @@ for case in "1 200000" "20 50000"; do
 	figure "ingestd.m$m.cpu" "$(fmt "$cpu" 0)" "%" "ingestd CPU (of one core) at full speed, $m reading(s)/message"
 	figure "ingestd.m$m.rss_peak" "$(fmt "$(echo "$rss / 1024" | bc -l)" 1)" MiB "ingestd peak RSS, $m reading(s)/message"
 	figure "ingest.m$m.missing" "$(grep -o 'missing=[0-9]*' <<<"$check" | cut -d= -f2)" "" "oracle: acknowledged but not stored (must be 0)"
+	figure "host.m$m.ceiling_busy" "$(fmt "$(cat "$DIR/ceiling.busy")" 0)" "%" "both cores busy during the broker ceiling run, $m reading(s)/message"
+	figure "host.m$m.ingest_busy" "$(fmt "$(cat "$DIR/ingest.busy")" 0)" "%" "both cores busy during the ingest run (broker, PostgreSQL, ingestd, publishers), $m reading(s)/message"
 done
 
 # Below saturation the latency is the path's, not a backlog's: 1 reading

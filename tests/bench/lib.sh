@@ -16,3 +16,14 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # peak_rss_mib PID
 peak_rss_mib() { echo "$(awk '/VmHWM/{print $2}' "/proc/$1/status") / 1024" | bc -l; }
+
+# host_ticks: "busy total" clock ticks of the whole machine so far (/proc/stat).
+host_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+
+# host_busy "B0 T0" "B1 T1": percent of all cores busy between two host_ticks.
+host_busy() {
+	local b0 t0 b1 t1
+	read -r b0 t0 <<<"$1"
+	read -r b1 t1 <<<"$2"
+	echo "($b1 - $b0) * 100 / ($t1 - $t0)" | bc -l
+}
