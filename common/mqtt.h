@@ -100,6 +100,7 @@ struct mq_outbox_stats {
 	long long dropped; /* refused by a full queue, or left at stop */
 	long long failed;  /* refused by Paho, or the connection dropped each try */
 	long long pending, bytes;
+	long long wait_max_ms; /* longest a publish waited from queued to sent */
 };
 void
 mq_outbox_stats(struct mq *m, struct mq_outbox_stats *s);

@@ -35,6 +35,7 @@ struct mq_outbox {
 	pthread_cond_t cv; /* queued, sent, connected or stopping */
 	int running, stopping, busy;
 	long long queued, sent, dropped, failed;
+	long long wait_max_ms; /* longest from queued to handed to the broker */
 };
 
 struct mq {

@@ -29,6 +29,7 @@ struct mq_out_item {
 	void *payload;
 	size_t len, size;
 	int qos, retain, tries;
+	long long queued_ms; /* monotonic, for wait_max_ms */
 };
 
 static void *
@@ -77,6 +78,7 @@ mq_publish_async(struct mq *m, const char *topic, const void *payload, size_t le
 	it->size = size;
 	it->qos = qos;
 	it->retain = retain;
+	it->queued_ms = mq_mono_ms();
 	it->tries = 0;
 	pthread_mutex_lock(&m->mu);
 	if (ob->stopping || ob->bytes + size > MQ_OUTBOX_MAX_BYTES) {
@@ -158,7 +160,11 @@ sender_main(void *arg)
 		pthread_mutex_lock(&m->mu);
 		ob->busy = 0;
 		if (rc == 0) {
+			long long waited_ms = mq_mono_ms() - it->queued_ms;
+
 			ob->sent++;
+			if (waited_ms > ob->wait_max_ms)
+				ob->wait_max_ms = waited_ms;
 			free(it);
 		} else {
 			failed(m, it, lost);
@@ -227,5 +233,6 @@ mq_outbox_stats(struct mq *m, struct mq_outbox_stats *s)
 	s->failed = ob->failed;
 	s->pending = (long long)ob->n;
 	s->bytes = (long long)ob->bytes;
+	s->wait_max_ms = ob->wait_max_ms;
 	pthread_mutex_unlock(&m->mu);
 }

@@ -82,11 +82,13 @@ collect(struct alertd *g, struct counters *k)
 	add(k, "outbox_sent", ob.sent);
 	add(k, "outbox_dropped", ob.dropped);
 	add(k, "outbox_failed", ob.failed);
+	add(k, "outbox_wait_max_ms", ob.wait_max_ms);
 	add(k, "db_up", ss.db_up);
 	add(k, "history_written", ss.records_written);
 	add(k, "history_pending", ss.pending);
 	add(k, "history_write_errors", ss.write_errors);
 	add(k, "journal_bytes", ss.journal_bytes);
+	add(k, "journal_append_max_us", ss.append_max_us);
 	add(k, "eval_count", (long long)g->eval.n);
 	add(k, "eval_p50_us", latency_quantile(&g->eval, 0.50));
 	add(k, "eval_p99_us", latency_quantile(&g->eval, 0.99));

@@ -73,9 +73,13 @@ alert_store_open(const struct alert_store_opts *o, const char *conninfo)
 int
 alert_store_append(struct alert_store *s, const struct alarm_rec *rec)
 {
+	long long t0 = tu_mono_us(), took;
 	enum spool_rc rc = spool_append(s->journal, ALARM_REC_SPOOL_TYPE, rec, sizeof *rec);
 
+	took = tu_mono_us() - t0;
 	pthread_mutex_lock(&s->mu);
+	if (took > s->st.append_max_us)
+		s->st.append_max_us = took;
 	if (rc == SPOOL_OK) {
 		s->st.records_appended++;
 		s->wake = 1;

@@ -34,6 +34,7 @@ struct alert_store_stats {
 	long long pending;          /* records in the journal not yet written */
 	long long journal_bytes;    /* the journal's unreleased bytes */
 	long long last_batch_ms;    /* how long the last committed batch took */
+	long long append_max_us;    /* the longest journal append (a write(2)) */
 };
 
 struct alert_store;

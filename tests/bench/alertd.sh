@@ -104,4 +104,4 @@ for d in ingestd:$INGESTD schedd:$SCHEDD dispatchd:$DISPATCHD mosquitto:$BROKER;
 done
 kill -USR1 "$ALERTD"
 sleep 0.3
-grep -E 'stats (readings_evaluated|eval_p50_us|eval_p99_us|eval_max_us)=' "$DIR/alertd-b1.log" | tail -4 | sed 's/^/  /'
+grep -E "stats (readings_evaluated|eval_p50_us|eval_p99_us|eval_max_us|journal_append_max_us|outbox_wait_max_ms)=" "$DIR/alertd-b1.log" | tail -6 | sed 's/^/  /'
