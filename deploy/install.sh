@@ -7,7 +7,8 @@
 #                         (non-secret settings; kept), secrets/ (0700),
 #                         broker/ (mosquitto.conf, acl.base; tls/ for pki.sh)
 #   $SYSCONFDIR/systemd/system/  fm@.service, fm.target,
-#                         mosquitto.service.d/fm.conf
+#                         mosquitto.service.d/fm.conf,
+#                         fm@alertd.service.d/priority.conf (Nice=-5)
 #   $STATEDIR/fm/         the daemons' state (systemd makes fm/<daemon>)
 # Variables: DESTDIR (staging root, default none), PREFIX (/usr/local),
 # SYSCONFDIR (/etc), STATEDIR (/var/lib), FM_BIN (the built binaries,
@@ -48,7 +49,7 @@ keep() {
 }
 
 install -d "$D$bindir" "$D$share/sql" "$D$share/deploy/mosquitto" "$D$etc/broker/tls" \
-	"$D$units/mosquitto.service.d" "$D$STATEDIR/fm"
+	"$D$units/mosquitto.service.d" "$D$units/fm@alertd.service.d" "$D$STATEDIR/fm"
 install -d -m 700 "$D$etc/secrets"
 for b in "${DAEMONS[@]}" fmctl fmsim; do install -m 755 "$FM_BIN/$b" "$D$bindir/$b"; done
 install -m 644 "$root"/schemas/sql/*.sql "$D$share/sql/"
@@ -81,6 +82,7 @@ for u in fm@.service fm.target; do
 done
 subst "$root/deploy/systemd/mosquitto.service.d/fm.conf" >"$tmp"
 install -m 644 "$tmp" "$D$units/mosquitto.service.d/fm.conf"
+install -m 644 "$root/deploy/systemd/fm@alertd.service.d/priority.conf" "$D$units/fm@alertd.service.d/priority.conf"
 
 if [ -z "$D" ] && [ "$(id -u)" -eq 0 ]; then
 	id fm >/dev/null 2>&1 || useradd --system --home-dir "$STATEDIR/fm" --shell /usr/sbin/nologin fm

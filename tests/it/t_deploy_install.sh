@@ -15,10 +15,12 @@ done
 ok "six binaries in /usr/local/bin"
 for f in usr/local/share/fm/sql/006_roles.sql usr/local/share/fm/deploy/{fm-broker-user.sh,pki.sh,db-roles.sh,secrets.sh,mosquitto/acl} \
 	etc/fm/{fm.yaml,devices.yaml,people.yaml,site.yaml,fm.env,broker/mosquitto.conf,broker/acl.base} \
-	etc/systemd/system/{fm@.service,fm.target,mosquitto.service.d/fm.conf}; do
+	etc/systemd/system/{fm@.service,fm.target,mosquitto.service.d/fm.conf,fm@alertd.service.d/priority.conf}; do
 	[ -f "$D/$f" ] || fail "$f not installed"
 done
 ok "migrations, deploy scripts, configuration and units installed"
+check "alertd's and the broker's priority (Nice)" "-5 -5" \
+	"$(sed -n 's/^Nice=//p' "$D/etc/systemd/system/fm@alertd.service.d/priority.conf" "$D/etc/systemd/system/mosquitto.service.d/fm.conf" | xargs)"
 check "schema files" "$(ls schemas/sql/*.sql | wc -l)" "$(ls "$D"/usr/local/share/fm/sql/*.sql | wc -l)"
 check "mode of /etc/fm/secrets" 700 "$(stat -c %a "$D/etc/fm/secrets")"
 check "secrets written by install.sh" "" "$(ls -A "$D/etc/fm/secrets")"
