@@ -15,6 +15,7 @@ servers=$root/deploy/local-servers.sh
 PIDS=()
 cleanup() {
 	for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true # reaped quietly (no "Killed" lines)
 	"$servers" stop "$DIR" >/dev/null 2>&1 || true
 	rm -rf "$DIR"
 }
@@ -45,6 +46,7 @@ renice -n "$BROKER_NICE" -p "$(cat "$DIR/broker/mosquitto.pid")" >/dev/null
 start() { # daemon instance
 	local n=0
 	[ "$1" = alertd ] && n=$NICE
+	: >"$DIR/$1-$2.log"
 	env FM_INSTANCE="$2" FM_SPOOL_DIR="$DIR/spool" FM_MQTT_USERNAME="$1" \
 		FM_MQTT_PASSWORD="$(eval echo "\$FM_MQTT_PASS_$1")" nice -n "$n" "$BIN/$1" >"$DIR/$1-$2.log" 2>&1 &
 	PIDS+=("$!")
