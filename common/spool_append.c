@@ -98,8 +98,7 @@ roll(struct spool *s)
 	s->wr_seg++;
 	s->wr_size = SPOOL_SEG_HDR;
 	s->wr_must_roll = 0;
-	spool_spare_make(s);
-	return 0;
+	return 0; /* the next spare: spool_append makes it before writing */
 }
 
 /* Writes all of rec bytes at off, continuing after short writes. */

@@ -56,6 +56,7 @@ on_message(void *ctx, const struct mq_msg *m)
 	struct ingest_out out;
 	struct msg_limits lim;
 	enum spool_rc rc;
+	int held = 0;
 
 	msg_limits_default(&lim, in.received_ms);
 	lim.max_bytes = (size_t)g->ic->max_payload_bytes;
@@ -77,7 +78,8 @@ on_message(void *ctx, const struct mq_msg *m)
 		struct timespec pause = {0, 50 * 1000000};
 
 		counters_add(rc == SPOOL_FULL ? &g->c.spool_full : &g->c.spool_errors, 1);
-		counters_set(&g->c.back_pressure, 1);
+		if (!held++)
+			counters_set(&g->c.back_pressure, 1);
 		log_limited(rc == SPOOL_FULL ? &full_lim : &err_lim, LOG_WARN,
 			    rc == SPOOL_FULL ? "spool_full" : "spool_write_failed",
 			    "bytes=%lld action=back_pressure", spool_bytes(g->spool));
@@ -86,7 +88,8 @@ on_message(void *ctx, const struct mq_msg *m)
 					  * message may be lost (README, Known limits) */
 		nanosleep(&pause, NULL);
 	}
-	counters_set(&g->c.back_pressure, 0);
+	if (held)
+		counters_set(&g->c.back_pressure, 0);
 	counters_add(&g->c.received, 1);
 	if (rc == SPOOL_INVAL) {
 		/* larger than a spool record may be: cannot happen for what

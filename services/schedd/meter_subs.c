@@ -8,13 +8,15 @@
 #include "schedd/main_int.h"
 #include "topic.h"
 
+#include <stdint.h>
 #include <string.h>
 
-/* 1 when some plan of c meters device at site. */
+/* 1 when some plan of c among its first `upto` instances meters device at
+ * site. */
 static int
-metered(const struct sched_conf *c, const char *site, const char *device)
+metered(const struct sched_conf *c, size_t upto, const char *site, const char *device)
 {
-	for (size_t i = 0; c && i < c->n_insts; i++)
+	for (size_t i = 0; c && i < upto && i < c->n_insts; i++)
 		if (c->plans[c->insts[i].plan].has_meter &&
 		    strcmp(c->insts[i].device, device) == 0 && strcmp(c->insts[i].site, site) == 0)
 			return 1;
@@ -22,7 +24,8 @@ metered(const struct sched_conf *c, const char *site, const char *device)
 }
 
 /* (Un)subscribes the telemetry of every metered device of `from` that `than`
- * does not meter. Returns how many. */
+ * does not meter, once per device (several plans may meter one). Returns
+ * how many. */
 static int
 apply(struct mq *mq, const struct sched_conf *from, const struct sched_conf *than, int sub)
 {
@@ -33,7 +36,8 @@ apply(struct mq *mq, const struct sched_conf *from, const struct sched_conf *tha
 		const struct sched_inst *in = &from->insts[i];
 
 		if (!from->plans[in->plan].has_meter || !in->device[0] ||
-		    metered(than, in->site, in->device) ||
+		    metered(from, i, in->site, in->device) ||
+		    metered(than, SIZE_MAX, in->site, in->device) ||
 		    topic_build_dev(filter, sizeof filter, in->site, in->device, TOPIC_TELEMETRY) <
 			    0)
 			continue;

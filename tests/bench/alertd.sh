@@ -61,7 +61,7 @@ flat() {
 	renice -n 0 -p "$(cat "$DIR/broker/mosquitto.pid")" $(ls "/proc/$ALERTD/task") >/dev/null
 }
 field() { grep -o " $1=[0-9.]*" | head -1 | cut -d= -f2 || true; }
-ticks() { awk '{print $14 + $15}' "/proc/$ALERTD/stat"; }
+ticks() { cpu_ticks "$ALERTD"; }
 
 echo "devices: $DEVICES; rounds per case: $ROUNDS (raise, clear, ...)"
 idle=$(probe)

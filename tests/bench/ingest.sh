@@ -57,7 +57,7 @@ ingest() { # metrics count instance [rate: default as fast as possible]
 	base=$(psql -XAtc "select count(*) from readings where device_id like 'ld%'")
 	PIDS+=("$pid")
 	until grep -q 'event=started' "$DIR/ingestd-$3.log"; do sleep 0.1; done
-	ticks0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	ticks0=$(cpu_ticks "$pid")
 	h0=$(host_ticks)
 	t0=$(date +%s.%N)
 	local pace=--max
@@ -73,7 +73,7 @@ ingest() { # metrics count instance [rate: default as fast as possible]
 	t1=$(date +%s.%N)
 	host_busy "$h0" "$(host_ticks)" >"$DIR/ingest.busy"
 	"$BIN/fmsim" check --oracle "$DIR/oracle-$3" >"$DIR/check-$3.out" 2>/dev/null || true
-	ticks1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	ticks1=$(cpu_ticks "$pid")
 	rss=$(awk '/VmHWM/{print $2}' "/proc/$pid/status")
 	kill -USR1 "$pid"
 	sleep 0.5
