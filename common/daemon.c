@@ -113,9 +113,8 @@ daemon_client_id(const struct daemon *d, char *buf, size_t cap)
 	snprintf(buf, cap, "%s-%s", d->name, d->self ? d->self->instance : "0");
 }
 
-struct mq *
-daemon_mq_new(const struct daemon *d, char *client_id, size_t cap, mq_handler handler, void *ctx,
-	      const char *const *filters, size_t n_filters)
+static struct mq *
+client_for(const struct daemon *d, const char *client_id, mq_handler handler, void *ctx)
 {
 	const struct fm_mqtt_conf *mc = &d->cfg.mqtt;
 	struct mq_opts o = {
@@ -130,11 +129,30 @@ daemon_mq_new(const struct daemon *d, char *client_id, size_t cap, mq_handler ha
 		.connect_timeout_ms = mc->connect_timeout_ms,
 		.publish_timeout_ms = mc->publish_timeout_ms,
 	};
+
+	return mq_new(&o, handler, ctx);
+}
+
+struct mq *
+daemon_mq_new(const struct daemon *d, char *client_id, size_t cap, mq_handler handler, void *ctx,
+	      const char *const *filters, size_t n_filters)
+{
 	struct mq *m;
 
 	daemon_client_id(d, client_id, cap);
-	m = mq_new(&o, handler, ctx);
+	m = client_for(d, client_id, handler, ctx);
 	for (size_t i = 0; m && i < n_filters; i++)
 		mq_subscribe(m, filters[i], 1);
 	return m;
+}
+
+struct mq *
+daemon_mq_publisher(const struct daemon *d, char *client_id, size_t cap)
+{
+	size_t len;
+
+	daemon_client_id(d, client_id, cap);
+	len = strlen(client_id);
+	snprintf(client_id + len, cap - len, "-out");
+	return client_for(d, client_id, NULL, NULL);
 }

@@ -45,4 +45,14 @@ struct mq *
 daemon_mq_new(const struct daemon *d, char *client_id, size_t cap, mq_handler handler, void *ctx,
 	      const char *const *filters, size_t n_filters);
 
+/* A second client of the same instance for what the daemon publishes, with
+ * the fixed client id "<name>-<instance>-out" and no subscriptions. Why:
+ * the broker reads each connection in order, one packet at a time, so on
+ * the connection that receives the telemetry stream a publish queues behind
+ * that connection's PUBACKs (thousands a second); under load alertd's
+ * alarms waited there for up to 230 ms (tests/bench/alertd.sh, seen in a
+ * packet capture). Does not connect; NULL when refused (logged). */
+struct mq *
+daemon_mq_publisher(const struct daemon *d, char *client_id, size_t cap);
+
 #endif

@@ -88,11 +88,16 @@ start_mqtt(struct alertd *g)
 		"fm/v1/+/ops/+/ack",       "fm/v1/+/ops/+/shelve",
 		"fm/v1/_sys/ingestd/+",
 	};
+	/* Alarms leave on their own connection (daemon_mq_publisher says why),
+	 * connected first so that nothing received waits for it. */
+	g->pub = daemon_mq_publisher(&g->d, g->pub_client_id, sizeof g->pub_client_id);
+	if (!g->pub || mq_connect_retry(g->pub, -1, (volatile int *)&daemon_stop) < 0)
+		return -1;
+	g->out.mq = g->pub;
 	g->mq = daemon_mq_new(&g->d, g->client_id, sizeof g->client_id, on_message, g, filters,
 			      sizeof filters / sizeof filters[0]);
 	if (!g->mq)
 		return -1;
-	g->out.mq = g->mq;
 	return mq_connect_retry(g->mq, -1, (volatile int *)&daemon_stop);
 }
 
@@ -109,7 +114,7 @@ run(struct alertd *g)
 		nanosleep(&pause, NULL);
 		pthread_mutex_lock(&g->lock);
 		engine_tick(g->eng, tu_now_ms());
-		connected = mq_connected(g->mq);
+		connected = mq_connected(g->pub);
 		if (connected && !was_connected) /* what was published meanwhile may be lost */
 			engine_republish(g->eng, out_republish, &g->out);
 		pthread_mutex_unlock(&g->lock);

@@ -49,7 +49,9 @@ struct alertd {
 	struct msg_limits lim;
 	struct latency eval; /* message in -> everything it caused queued, µs */
 	struct alert_store *store;
-	struct mq *mq;
+	struct mq *mq;  /* "alertd-<instance>": subscribes, receives */
+	struct mq *pub; /* "alertd-<instance>-out": everything alertd publishes */
+	char pub_client_id[160];
 };
 
 /* main_setup.c */

@@ -137,9 +137,13 @@ alertd_reload(struct alertd *g)
 void
 alertd_shutdown(struct alertd *g)
 {
-	if (g->mq) {
+	if (g->mq) { /* stops what comes in first, then sends what is queued */
 		mq_disconnect(g->mq);
 		mq_free(g->mq);
+	}
+	if (g->pub) {
+		mq_disconnect(g->pub);
+		mq_free(g->pub);
 	}
 	alert_store_close(g->store);
 	engine_free(g->eng);

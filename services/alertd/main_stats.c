@@ -48,7 +48,7 @@ collect(struct alertd *g, struct counters *k)
 
 	engine_stats(g->eng, &es);
 	alert_store_stats(g->store, &ss);
-	mq_outbox_stats(g->mq, &ob);
+	mq_outbox_stats(g->pub, &ob);
 	add(k, "received", ic->received);
 	add(k, "accepted", ic->accepted);
 	for (int r = 1; r < MSG_REASON_COUNT; r++)
@@ -113,6 +113,6 @@ alertd_stats(struct alertd *g, int print)
 	len = msg_encode_stats("alertd", g->d.self->instance, tu_now_ms(), k.c, k.n, buf,
 			       sizeof buf);
 	topic_build_sys(topic, sizeof topic, "alertd", g->d.self->instance);
-	if (len < 0 || mq_publish_async(g->mq, topic, buf, (size_t)len, 1, 1) < 0)
+	if (len < 0 || mq_publish_async(g->pub, topic, buf, (size_t)len, 1, 1) < 0)
 		log_warn("stats_not_published", "topic=%s", topic);
 }
