@@ -98,6 +98,11 @@ for name, s in svcs.items():
         if ("user=%s" % name) not in s["environment"].get("FM_DB_CONNINFO", ""): bad("%s: not its own DB role" % name)
         if s.get("command", [None])[0] != name: bad("%s runs %s" % (name, s.get("command")))
     good("%s: environment %s" % (name, " ".join(sorted(keys))))
+# the alarm path ahead of the rest, as deploy/systemd's Nice=-5 on a host
+w = {n: int(svcs[n].get("cpu_shares", 1024)) for n in svcs}
+if min(w["broker"], w["alertd"]) <= max(w[n] for n in svcs if n not in ("broker", "alertd")):
+    bad("broker and alertd do not outweigh the rest: cpu_shares %s" % w)
+else: good("cpu_shares: broker %d, alertd %d, the rest at most %d" % (w["broker"], w["alertd"], max(w[n] for n in svcs if n not in ("broker", "alertd"))))
 for k in ("POSTGRES_PASSWORD", "PGPASSWORD", "FM_MQTT_PASSWORD"):
     if re.search(r"^\s*%s:\s*\S" % k, open("docker-compose.yml").read(), re.M):
         bad("a password (%s) is written in docker-compose.yml" % k)
