@@ -233,6 +233,28 @@ remove_empty(struct spool *s, size_t i)
 	return 0;
 }
 
+/* No room for the new segment to append to (a full disk at start): open
+ * anyway when there are records to drain, with the last of them sealed, as
+ * spool_append seals a segment when the disk fills. Appends fail (the
+ * caller holds its input) until one can start segment next_id; meanwhile
+ * the reader drains and releases the older segments, which frees space.
+ * Refusing instead left a daemon restarted on a full disk unable to drain
+ * the very data that filled it. */
+static int
+open_full(struct spool *s, int err)
+{
+	if ((err != ENOSPC && err != EDQUOT && err != EFBIG) || s->nsegs == 0)
+		return -1;
+	s->wr_seg--; /* the next append starts segment wr_seg + 1 */
+	s->wr_size = s->segs[s->nsegs - 1].size;
+	s->wr_must_roll = 1;
+	s->st.write_errors++;
+	log_warn("spool_opened_full",
+		 "dir=%s segments=%zu error=\"%s\" action=drain_only_until_space", s->dir, s->nsegs,
+		 strerror(err));
+	return 0;
+}
+
 /* Finds and checks the segments, drops the empty ones, and starts a new
  * segment to append to. Never appending after records from before the
  * restart, nor reusing an emptied segment, keeps positions the database
@@ -270,7 +292,7 @@ recover(struct spool *s)
 	s->wr_seg = next_id;
 	s->wr_fd = spool_seg_create(s, s->wr_seg);
 	if (s->wr_fd < 0)
-		return -1;
+		return open_full(s, errno);
 	push_seg(s, s->wr_seg, SPOOL_SEG_HDR);
 	s->bytes += SPOOL_SEG_HDR;
 	s->st.segments_created++;

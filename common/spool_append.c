@@ -25,16 +25,19 @@ spool_seg_create(struct spool *s, long long id)
 {
 	char name[SPOOL_SEG_NAME_MAX];
 	unsigned char hdr[SPOOL_SEG_HDR];
-	int fd;
+	int fd, err;
 
 	spool_seg_name(name, id);
 	fd = openat(s->dir_fd, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
+		err = errno;
 		log_limited(&create_limit, LOG_ERROR, "spool_segment_create_failed",
-			    "dir=%s file=%s error=\"%s\"", s->dir, name, strerror(errno));
+			    "dir=%s file=%s error=\"%s\"", s->dir, name, strerror(err));
+		errno = err;
 		return -1;
 	}
 	spool_seg_hdr_encode(hdr, id);
+	errno = 0;
 	if (pwrite(fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr)
 		goto fail;
 	/* The directory entry must reach the disk too, or the file may vanish. */
@@ -42,11 +45,12 @@ spool_seg_create(struct spool *s, long long id)
 		goto fail;
 	return fd;
 fail:
+	err = errno ? errno : ENOSPC; /* a short write of 16 bytes: out of space */
 	log_limited(&create_limit, LOG_ERROR, "spool_segment_create_failed",
-		    "dir=%s file=%s error=\"%s\"", s->dir, name,
-		    errno ? strerror(errno) : "short write");
+		    "dir=%s file=%s error=\"%s\"", s->dir, name, strerror(err));
 	close(fd);
 	unlinkat(s->dir_fd, name, 0);
+	errno = err; /* for the caller: a full disk is not like other failures */
 	return -1;
 }
 
@@ -70,8 +74,9 @@ roll(struct spool *s)
 	int fd, old;
 
 	/* Under "interval" the sync thread may not have caught up with the
-	 * segment being sealed, and it only ever syncs the current one. */
-	if (s->fsync != SPOOL_FSYNC_NEVER && fdatasync(s->wr_fd) < 0) {
+	 * segment being sealed, and it only ever syncs the current one. There
+	 * is none after opening on a full disk. */
+	if (s->wr_fd >= 0 && s->fsync != SPOOL_FSYNC_NEVER && fdatasync(s->wr_fd) < 0) {
 		log_error("spool_sync_failed", "dir=%s segment=%lld error=\"%s\"", s->dir,
 			  s->wr_seg, strerror(errno));
 		pthread_mutex_lock(&s->mu);
@@ -94,7 +99,8 @@ roll(struct spool *s)
 	old = s->wr_fd;
 	s->wr_fd = fd;
 	pthread_mutex_unlock(&s->mu);
-	close(old);
+	if (old >= 0)
+		close(old);
 	s->wr_seg++;
 	s->wr_size = SPOOL_SEG_HDR;
 	s->wr_must_roll = 0;

@@ -47,7 +47,8 @@
 struct check_opts {
 	const char *oracle_path;
 	double wait_s;
-	int metrics; /* 0: the oracle's */
+	double settle_s; /* 0: wait all of wait_s */
+	int metrics;     /* 0: the oracle's */
 };
 
 /* The oracle in memory: device ids, and ranges by device index. */
@@ -71,10 +72,13 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-		"usage: fmsim check --oracle FILE [--wait SECONDS] [--metrics M]\n"
+		"usage: fmsim check --oracle FILE [--wait SECONDS [--settle SECONDS]]\n"
+		"                   [--metrics M]\n"
 		"  --oracle FILE    written by `fmsim load --oracle FILE`\n"
 		"  --wait SECONDS   ingestion is asynchronous: poll until nothing is missing\n"
 		"                   or SECONDS pass (default 0: look once)\n"
+		"  --settle SECONDS with --wait: stop early once the missing count has not\n"
+		"                   changed for SECONDS (a message that will never come)\n"
 		"  --metrics M      rows expected per message (default: the oracle's)\n"
 		"Looks at readings of the oracle's devices within its time window. Prints\n"
 		"acked, stored (acknowledged and complete), missing (acknowledged, with fewer\n"
@@ -90,11 +94,9 @@ static int
 parse_args(struct check_opts *co, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"oracle", required_argument, NULL, 'o'},
-		{"wait", required_argument, NULL, 'w'},
-		{"metrics", required_argument, NULL, 'm'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"oracle", required_argument, NULL, 'o'}, {"wait", required_argument, NULL, 'w'},
+		{"settle", required_argument, NULL, 's'}, {"metrics", required_argument, NULL, 'm'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	long long v;
 	int ch;
@@ -108,6 +110,11 @@ parse_args(struct check_opts *co, int argc, char **argv)
 			break;
 		case 'w':
 			if (fmsim_parse_double("check", "wait", optarg, 0, 86400, &co->wait_s) < 0)
+				return -1;
+			break;
+		case 's':
+			if (fmsim_parse_double("check", "settle", optarg, 0, 86400, &co->settle_s) <
+			    0)
 				return -1;
 			break;
 		case 'm':
@@ -259,7 +266,7 @@ run(struct daemon *d, const struct check_opts *co, const struct oracle_header *h
     const struct check_data *cd)
 {
 	int metrics = co->metrics ? co->metrics : h->metrics, rc;
-	long long waited_ms = 0;
+	long long waited_ms = 0, still_ms = 0, last = -1;
 	struct check_counts c;
 	enum db_status s;
 	struct db *db;
@@ -281,14 +288,19 @@ run(struct daemon *d, const struct check_opts *co, const struct oracle_header *h
 		s = db_exec_script(db, EXPAND_SQL);
 	while (s == DB_OK) {
 		s = count(db, h, metrics, &c);
-		if (s != DB_OK || c.absent + c.partial == 0 || waited_ms >= co->wait_s * 1000 ||
-		    daemon_stop)
+		if (s != DB_OK)
+			break;
+		if (c.absent + c.partial != last)
+			last = c.absent + c.partial, still_ms = 0;
+		if (c.absent + c.partial == 0 || waited_ms >= co->wait_s * 1000 ||
+		    (co->settle_s > 0 && still_ms >= co->settle_s * 1000) || daemon_stop)
 			break;
 		if (d->verbose)
 			fprintf(stderr, "fmsim check: %lld missing after %.1f s\n",
 				c.absent + c.partial, (double)waited_ms / 1000);
 		sleep_ms(CHECK_POLL_MS);
 		waited_ms += CHECK_POLL_MS;
+		still_ms += CHECK_POLL_MS;
 	}
 	if (s != DB_OK) {
 		fprintf(stderr, "fmsim check: %s: %s\n",

@@ -131,6 +131,53 @@ full_disk_seals_the_only_segment(void **state)
 	spool_close(s);
 }
 
+/* A restart on a full disk (RLIMIT_FSIZE below a segment header stands for
+ * it): the segment to append to cannot be made, yet the spool opens with
+ * what it holds sealed, the records drain, appends fail until there is
+ * room, and then go to a new segment, never after the old records. */
+static void
+open_on_full_disk_drains(void **state)
+{
+	struct spool *s = fx_open(0, 0, SPOOL_FSYNC_INTERVAL);
+	struct fx_expect e = {.stop_at = UINT64_MAX};
+	struct spool_pos pos = {0, 0}, before, tail;
+	struct rlimit old, lim;
+	struct spool_stats st;
+	unsigned char buf[FX_RECORD_MAX];
+	size_t len = fx_make_record(buf, 10);
+
+	(void)state;
+	assert_non_null(s);
+	fx_append_n(s, 0, 10);
+	spool_tail(s, &before);
+	spool_close(s);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	lim = old;
+	lim.rlim_cur = SPOOL_SEG_HDR - 1; /* room for the lock file's pid only */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	s = fx_open(0, 0, SPOOL_FSYNC_INTERVAL);
+	assert_non_null(s);
+	spool_tail(s, &tail);
+	assert_true(tail.segment == before.segment && tail.offset == before.offset);
+	assert_int_equal(spool_append(s, fx_type(10), buf, len), SPOOL_ERR);
+	assert_int_equal(fx_read_all(s, &pos, &e, 0), 10);
+	assert_int_equal(spool_append(s, fx_type(10), buf, len), SPOOL_ERR);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	fx_append_n(s, 10, 2);
+	spool_tail(s, &tail);
+	assert_true(tail.segment > before.segment);
+	assert_int_equal(fx_read_all(s, &pos, &e, 0), 2);
+	assert_int_equal(e.next, 12);
+	assert_int_equal(e.bad, 0);
+	assert_int_equal(spool_release(s, &pos), 0);
+	spool_stats(s, &st);
+	assert_int_equal(st.write_errors, 3); /* the open and the two appends */
+	assert_int_equal(spool_bytes(s), tail.offset);
+	spool_close(s);
+}
+
 static void
 reopen_resumes(void **state)
 {
@@ -353,6 +400,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(full_until_released, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(full_disk_seals_the_only_segment, fx_setup,
 						fx_teardown),
+		cmocka_unit_test_setup_teardown(open_on_full_disk_drains, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(reopen_resumes, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(positions_survive_lost_tail, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(fsync_policies, fx_setup, fx_teardown),
