@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <cmocka.h>
@@ -148,6 +150,28 @@ fx_count_segment_files(void)
 		n += spool_seg_parse_name(ent->d_name, &id) == 0;
 	closedir(d);
 	return n;
+}
+
+/* A full disk as RLIMIT_FSIZE makes one: no file grows past bytes (writes
+ * fail with EFBIG, which the spool treats like ENOSPC) until fx_disk_room
+ * puts back *old. */
+static inline void
+fx_disk_full_at(long long bytes, struct rlimit *old)
+{
+	struct rlimit lim;
+
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, old), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	lim = *old;
+	lim.rlim_cur = (rlim_t)bytes;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+}
+
+static inline void
+fx_disk_room(const struct rlimit *old)
+{
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, old), 0);
+	signal(SIGXFSZ, SIG_DFL);
 }
 
 #endif

@@ -7,8 +7,6 @@
 
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,7 +99,7 @@ full_disk_seals_the_only_segment(void **state)
 	struct spool *s = fx_open(0, 0, SPOOL_FSYNC_NEVER);
 	struct fx_expect e = {.stop_at = UINT64_MAX};
 	struct spool_pos pos = {0, 0}, tail, first;
-	struct rlimit old, lim;
+	struct rlimit old;
 	struct spool_stats st;
 	unsigned char buf[FX_RECORD_MAX];
 	size_t len = fx_make_record(buf, 10);
@@ -110,15 +108,10 @@ full_disk_seals_the_only_segment(void **state)
 	assert_non_null(s);
 	fx_append_n(s, 0, 10);
 	spool_tail(s, &first);
-	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-	signal(SIGXFSZ, SIG_IGN);
-	lim = old;
-	lim.rlim_cur = (rlim_t)first.offset; /* that file is full */
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	fx_disk_full_at(first.offset, &old); /* that file is full */
 	assert_int_equal(spool_append(s, fx_type(10), buf, len), SPOOL_ERR);
 	fx_append_n(s, 10, 2); /* with the limit still there */
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-	signal(SIGXFSZ, SIG_DFL);
+	fx_disk_room(&old);
 	spool_tail(s, &tail);
 	assert_true(tail.segment == first.segment + 1);
 	assert_int_equal(fx_read_all(s, &pos, &e, 0), 12);
@@ -141,7 +134,7 @@ open_on_full_disk_drains(void **state)
 	struct spool *s = fx_open(0, 0, SPOOL_FSYNC_INTERVAL);
 	struct fx_expect e = {.stop_at = UINT64_MAX};
 	struct spool_pos pos = {0, 0}, before, tail;
-	struct rlimit old, lim;
+	struct rlimit old;
 	struct spool_stats st;
 	unsigned char buf[FX_RECORD_MAX];
 	size_t len = fx_make_record(buf, 10);
@@ -151,11 +144,7 @@ open_on_full_disk_drains(void **state)
 	fx_append_n(s, 0, 10);
 	spool_tail(s, &before);
 	spool_close(s);
-	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-	signal(SIGXFSZ, SIG_IGN);
-	lim = old;
-	lim.rlim_cur = SPOOL_SEG_HDR - 1; /* room for the lock file's pid only */
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	fx_disk_full_at(SPOOL_SEG_HDR - 1, &old); /* room for the lock file's pid only */
 	s = fx_open(0, 0, SPOOL_FSYNC_INTERVAL);
 	assert_non_null(s);
 	spool_tail(s, &tail);
@@ -163,8 +152,7 @@ open_on_full_disk_drains(void **state)
 	assert_int_equal(spool_append(s, fx_type(10), buf, len), SPOOL_ERR);
 	assert_int_equal(fx_read_all(s, &pos, &e, 0), 10);
 	assert_int_equal(spool_append(s, fx_type(10), buf, len), SPOOL_ERR);
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-	signal(SIGXFSZ, SIG_DFL);
+	fx_disk_room(&old);
 	fx_append_n(s, 10, 2);
 	spool_tail(s, &tail);
 	assert_true(tail.segment > before.segment);
