@@ -214,44 +214,51 @@ fail:
 	return -1;
 }
 
-/* Removes segment i, which holds no record. Only while opening: a position
- * in it resolves to the next segment, which is just as right. */
+/* Removes segment i, which holds no record, from the table and, when
+ * unlink_file, from the disk. Only while opening: a position in it resolves
+ * to the next segment, which is just as right. */
 static int
-remove_empty(struct spool *s, size_t i)
+remove_empty(struct spool *s, size_t i, int unlink_file)
 {
 	char name[SPOOL_SEG_NAME_MAX];
 
 	spool_seg_name(name, s->segs[i].id);
-	if (unlinkat(s->dir_fd, name, 0) < 0 && errno != ENOENT) {
+	if (unlink_file && unlinkat(s->dir_fd, name, 0) < 0 && errno != ENOENT) {
 		log_error("spool_open_failed", "dir=%s file=%s error=\"%s\"", s->dir, name,
 			  strerror(errno));
 		return -1;
 	}
 	memmove(s->segs + i, s->segs + i + 1, (s->nsegs - i - 1) * sizeof *s->segs);
 	s->nsegs--;
-	s->st.segments_deleted++;
+	if (unlink_file)
+		s->st.segments_deleted++;
 	return 0;
 }
 
-/* No room for the new segment to append to (a full disk at start): open
- * anyway when there are records to drain, with the last of them sealed, as
- * spool_append seals a segment when the disk fills. Appends fail (the
- * caller holds its input) until one can start segment next_id; meanwhile
- * the reader drains and releases the older segments, which frees space.
- * Refusing instead left a daemon restarted on a full disk unable to drain
- * the very data that filled it. */
+/* No room for the segment to append to (a full disk at start): open anyway
+ * when there are records to drain. The segment keeps its place at the tail
+ * without a file (size SPOOL_SEG_HDR, nothing to read) and the first append
+ * starts the one after it, as spool_append does when the disk fills; until
+ * that can be made, appends fail and the caller holds its input, while the
+ * reader drains and releases every segment holding records, so their space
+ * comes back. Refusing instead left a daemon restarted on a full disk
+ * unable to drain the very data that filled it. The empty files found stay
+ * on disk until the next open, so that the highest id ever used survives a
+ * restart and no id is given out twice. */
 static int
 open_full(struct spool *s, int err)
 {
-	if ((err != ENOSPC && err != EDQUOT && err != EFBIG) || s->nsegs == 0)
+	size_t with_records = 0;
+
+	for (size_t i = 0; i < s->nsegs; i++)
+		with_records += s->segs[i].size > SPOOL_SEG_HDR;
+	if ((err != ENOSPC && err != EDQUOT && err != EFBIG) || with_records == 0)
 		return -1;
-	s->wr_seg--; /* the next append starts segment wr_seg + 1 */
-	s->wr_size = s->segs[s->nsegs - 1].size;
 	s->wr_must_roll = 1;
 	s->st.write_errors++;
 	log_warn("spool_opened_full",
-		 "dir=%s segments=%zu error=\"%s\" action=drain_only_until_space", s->dir, s->nsegs,
-		 strerror(err));
+		 "dir=%s segments=%zu error=\"%s\" action=drain_only_until_space", s->dir,
+		 with_records, strerror(err));
 	return 0;
 }
 
@@ -281,23 +288,25 @@ recover(struct spool *s)
 		i--;
 	if (i < s->nsegs && s->segs[i - 1].size > SPOOL_SEG_HDR && check_segment(s, i - 1, 1) < 0)
 		return -1;
+	s->wr_seg = next_id;
+	s->wr_fd = spool_seg_create(s, s->wr_seg);
+	if (s->wr_fd < 0 && open_full(s, errno) < 0)
+		return -1;
 	for (i = 0; i < s->nsegs;) {
 		if (s->segs[i].size > SPOOL_SEG_HDR) {
 			s->bytes += s->segs[i].size;
 			i++;
-		} else if (remove_empty(s, i) < 0) {
+		} else if (remove_empty(s, i, s->wr_fd >= 0) < 0) {
 			return -1;
 		}
 	}
-	s->wr_seg = next_id;
-	s->wr_fd = spool_seg_create(s, s->wr_seg);
-	if (s->wr_fd < 0)
-		return open_full(s, errno);
 	push_seg(s, s->wr_seg, SPOOL_SEG_HDR);
 	s->bytes += SPOOL_SEG_HDR;
-	s->st.segments_created++;
 	s->wr_size = SPOOL_SEG_HDR;
-	spool_spare_make(s);
+	if (s->wr_fd >= 0) {
+		s->st.segments_created++;
+		spool_spare_make(s);
+	}
 	return 0;
 }
 

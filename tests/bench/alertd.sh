@@ -89,15 +89,17 @@ ceiling=$(field msg_per_s <"$DIR/ceiling.out")
 # in their sessions): the loaded probe starts once all three are quiet, or
 # it would measure the backlog's drain, not half the ceiling.
 busy() { local t=0; for p in $ALERTD $INGESTD $BROKER; do t=$((t + $(cpu_ticks "$p"))); done; echo $t; }
+drained=
 for drain in $(seq 1 180); do
 	a=$(busy); sleep 1; b=$(busy)
-	[ $((b - a)) -lt 10 ] && break
+	[ $((b - a)) -lt 10 ] && drained="backlog drained in ${drain}s" && break
 done
 rate=$(printf '%.0f' "$(echo "$ceiling / 2" | bc -l)")
 # BENCH_ALERT_RATE fixes the load instead (the ceiling moves from run to run
 # with everything else on the machine: compare runs at one rate)
 rate=${BENCH_ALERT_RATE:-$rate}
-echo "ingest ceiling with ingestd and alertd subscribed: ${ceiling%.*} msg/s (backlog drained in ${drain}s); load: $rate msg/s"
+[[ $rate =~ ^[1-9][0-9]*$ ]] || { echo "bad load rate '$rate' (BENCH_ALERT_RATE or the ceiling run)" >&2; exit 1; }
+echo "ingest ceiling with ingestd and alertd subscribed: ${ceiling%.*} msg/s (${drained:-backlog not drained after 180 s}); load: $rate msg/s"
 "$BIN/fmsim" load --devices "$DEVICES" --metrics 1 --count $((rate * 40)) --rate "$rate" \
 	--connections 2 --prefix ld >"$DIR/half.out" 2>&1 &
 LOAD=$!

@@ -125,15 +125,16 @@ full_disk_seals_the_only_segment(void **state)
 }
 
 /* A restart on a full disk (RLIMIT_FSIZE below a segment header stands for
- * it): the segment to append to cannot be made, yet the spool opens with
- * what it holds sealed, the records drain, appends fail until there is
- * room, and then go to a new segment, never after the old records. */
+ * it): the segment to append to cannot be made, yet the spool opens, its
+ * records drain and their segment is released while the disk is still full
+ * (the space comes back); appends fail until there is room, then go to a
+ * new segment, numbered past every position the database could hold. */
 static void
 open_on_full_disk_drains(void **state)
 {
 	struct spool *s = fx_open(0, 0, SPOOL_FSYNC_INTERVAL);
 	struct fx_expect e = {.stop_at = UINT64_MAX};
-	struct spool_pos pos = {0, 0}, before, tail;
+	struct spool_pos pos = {0, 0}, before, full, tail;
 	struct rlimit old;
 	struct spool_stats st;
 	unsigned char buf[FX_RECORD_MAX];
@@ -147,15 +148,18 @@ open_on_full_disk_drains(void **state)
 	fx_disk_full_at(SPOOL_SEG_HDR - 1, &old); /* room for the lock file's pid only */
 	s = fx_open(0, 0, SPOOL_FSYNC_INTERVAL);
 	assert_non_null(s);
-	spool_tail(s, &tail);
-	assert_true(tail.segment == before.segment && tail.offset == before.offset);
+	/* past the old segment and its spare, as after any restart */
+	spool_tail(s, &full);
+	assert_true(full.segment == before.segment + 2 && full.offset == SPOOL_SEG_HDR);
 	assert_int_equal(spool_append(s, fx_type(10), buf, len), SPOOL_ERR);
 	assert_int_equal(fx_read_all(s, &pos, &e, 0), 10);
+	assert_int_equal(spool_release(s, &pos), 0);
+	assert_int_equal(spool_bytes(s), SPOOL_SEG_HDR);
 	assert_int_equal(spool_append(s, fx_type(10), buf, len), SPOOL_ERR);
 	fx_disk_room(&old);
 	fx_append_n(s, 10, 2);
 	spool_tail(s, &tail);
-	assert_true(tail.segment > before.segment);
+	assert_true(tail.segment == full.segment + 1);
 	assert_int_equal(fx_read_all(s, &pos, &e, 0), 2);
 	assert_int_equal(e.next, 12);
 	assert_int_equal(e.bad, 0);
@@ -163,6 +167,12 @@ open_on_full_disk_drains(void **state)
 	spool_stats(s, &st);
 	assert_int_equal(st.write_errors, 3); /* the open and the two appends */
 	assert_int_equal(spool_bytes(s), tail.offset);
+	spool_close(s);
+	/* and a restart after it numbers past everything, the placeholder too */
+	s = fx_open(0, 0, SPOOL_FSYNC_INTERVAL);
+	assert_non_null(s);
+	spool_tail(s, &pos);
+	assert_true(pos.segment > tail.segment);
 	spool_close(s);
 }
 
