@@ -139,12 +139,16 @@ start_mqtt(struct schedd *g)
 			      sizeof filters / sizeof filters[0]);
 	if (!g->mq)
 		return -1;
+	schedd_meter_subs_file(g);
 	schedd_meter_subs(g, NULL, g->conf);
 	if (mq_connect_retry(g->mq, -1, (volatile int *)&daemon_stop) < 0)
 		return -1;
 	/* Versions before per-device meters subscribed to all telemetry, and a
 	 * persistent session keeps that subscription. */
 	mq_unsubscribe(g->mq, "fm/v1/+/dev/+/telemetry");
+	/* Not under g->lock: unsubscribing waits for the broker's answer, which
+	 * the thread running on_message reads (g->conf is the main thread's). */
+	schedd_meter_subs_prune(g);
 	return 0;
 }
 

@@ -35,6 +35,7 @@ struct schedd {
 	struct sched_conf *conf;
 	struct msg_limits lim;
 	struct schedd_counts c;
+	char meter_subs_path[600];     /* meter_subs.c's file; "" when it cannot be kept */
 	long long next_meter_flush_ms; /* monotonic */
 	long long db_retry_ms;         /* monotonic; 0: now */
 };
@@ -55,6 +56,13 @@ schedd_shutdown(struct schedd *g);
  * not `old`, and unsubscribes the reverse (old NULL: at start). Main thread. */
 void
 schedd_meter_subs(struct schedd *g, const struct sched_conf *old, const struct sched_conf *now);
+/* Sets the file where the subscribed set is kept (before schedd_meter_subs). */
+void
+schedd_meter_subs_file(struct schedd *g);
+/* Once connected at start: unsubscribes what the file lists and the
+ * configuration no longer meters, then writes the current set. */
+void
+schedd_meter_subs_prune(struct schedd *g);
 
 /* out.c: publish and wait for the PUBACK (never under the lock). 0 or -1. */
 int
