@@ -2,8 +2,10 @@
  * stores them in PostgreSQL without loss. main.c is wiring: configuration,
  * the device registry, the spool, the writer thread, the MQTT handler and
  * the periodic work (registry reload, partitions, stats). The handler makes
- * every message durable in the spool before it returns; when the spool is
- * full it waits, so Paho stops reading and the broker holds the rest. */
+ * every message durable in the spool before it returns. On tcp:// the
+ * receiver is mqrx, which acknowledges only after that: when the spool is
+ * full the handler asks for a retry and nothing more is read. On ssl:// it
+ * is Paho, which has acknowledged already: the handler waits instead. */
 #include "daemon.h"
 #include "db.h"
 #include "ingestd/counters.h"
@@ -12,6 +14,7 @@
 #include "spool.h"
 #include "ingestd/store.h"
 #include "log.h"
+#include "mqrx.h"
 #include "mqtt.h"
 #include "timeutil.h"
 #include "topic.h"
@@ -32,8 +35,9 @@ struct ingestd {
 	char cache_path[600];
 	struct spool *spool;
 	struct store *store;
-	struct mq *mq;
-	struct db *db; /* the main thread's: registry and partitions */
+	struct mqrx *rx; /* the receiver on tcp:// (NULL: mq receives) */
+	struct mq *mq;   /* Paho: publishes stats; receives too on ssl:// */
+	struct db *db;   /* the main thread's: registry and partitions */
 	pthread_rwlock_t reg_lock;
 	struct devmap *devs;
 	struct counters c;
@@ -70,9 +74,10 @@ on_message(void *ctx, const struct mq_msg *m)
 		return MQ_DROP; /* cannot happen with INGEST_RECORD_MAX; counted if it does */
 	}
 	pthread_rwlock_unlock(&g->reg_lock);
-	/* Paho has already acknowledged this message (README, Known limits).
-	 * When the spool is full or failing, wait here: Paho stops reading the
-	 * socket, so the broker holds the rest. */
+	/* When the spool is full or failing: with mqrx, nothing is
+	 * acknowledged yet, so ask for this message again (mqrx reads nothing
+	 * more meanwhile; the broker holds the rest). Paho has acknowledged it
+	 * already (README, Known limits): wait here, so Paho stops reading. */
 	while ((rc = spool_append(g->spool, out.type, g->rec, out.len)) == SPOOL_FULL ||
 	       rc == SPOOL_ERR) {
 		struct timespec pause = {0, 50 * 1000000};
@@ -83,11 +88,13 @@ on_message(void *ctx, const struct mq_msg *m)
 		log_limited(rc == SPOOL_FULL ? &full_lim : &err_lim, LOG_WARN,
 			    rc == SPOOL_FULL ? "spool_full" : "spool_write_failed",
 			    "bytes=%lld action=back_pressure", spool_bytes(g->spool));
-		if (daemon_stop)
-			return MQ_RETRY; /* stopping with the spool full: this one
-					  * message may be lost (README, Known limits) */
+		if (g->rx || daemon_stop)
+			return MQ_RETRY; /* Paho stopping with the spool full: this
+					  * one message may be lost (Known limits) */
 		nanosleep(&pause, NULL);
 	}
+	if (g->rx && counters_get(&g->c.back_pressure))
+		held = 1; /* the retries before this call set it */
 	if (held)
 		counters_set(&g->c.back_pressure, 0);
 	counters_add(&g->c.received, 1);
@@ -176,21 +183,69 @@ publish_stats(struct ingestd *g, int to_log)
 		mq_publish_async(g->mq, topic, buf, (size_t)n, 1, 1);
 }
 
-static int
-subscribe_all(struct ingestd *g)
-{
-	static const enum topic_kind kinds[] = {TOPIC_TELEMETRY, TOPIC_EVENT, TOPIC_STATUS};
-	char filter[TOPIC_MAX_LEN + 1], shared[TOPIC_MAX_LEN + 80];
+#define N_FILTERS 3
 
-	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+/* The telemetry, event and status filters, shared ($share/group/...) when
+ * configured. */
+static int
+build_filters(struct ingestd *g, char f[N_FILTERS][TOPIC_MAX_LEN + 80])
+{
+	static const enum topic_kind kinds[N_FILTERS] = {TOPIC_TELEMETRY, TOPIC_EVENT,
+							 TOPIC_STATUS};
+	char filter[TOPIC_MAX_LEN + 1];
+
+	for (size_t i = 0; i < N_FILTERS; i++) {
 		if (topic_build_filter(filter, sizeof filter, NULL, kinds[i]) < 0)
 			return -1;
 		if (g->ic->shared)
-			snprintf(shared, sizeof shared, "$share/%s/%s", g->ic->share_group, filter);
-		if (mq_subscribe(g->mq, g->ic->shared ? shared : filter, 1) < 0)
-			return -1;
+			snprintf(f[i], sizeof f[i], "$share/%s/%s", g->ic->share_group, filter);
+		else
+			snprintf(f[i], sizeof f[i], "%s", filter);
 	}
 	return 0;
+}
+
+static int
+started(struct ingestd *g)
+{
+	log_info("started", "instance=%s spool=%s shared=%d receiver=%s", g->d.self->instance,
+		 g->spool_dir, g->ic->shared, g->rx ? "own" : "paho");
+	return 0;
+}
+
+/* tcp://: mqrx receives as ingestd-<instance> and acknowledges after the
+ * spool; Paho publishes the stats as ingestd-<instance>-out. */
+static int
+start_mqrx(struct ingestd *g)
+{
+	const struct fm_mqtt_conf *mc = &g->d.cfg.mqtt;
+	char f[N_FILTERS][TOPIC_MAX_LEN + 80], pub_id[160];
+	const char *fp[N_FILTERS];
+	struct mqrx_opts o = {0};
+
+	if (build_filters(g, f) < 0)
+		return -1;
+	for (size_t i = 0; i < N_FILTERS; i++)
+		fp[i] = f[i];
+	daemon_client_id(&g->d, g->client_id, sizeof g->client_id);
+	o.url = mc->url;
+	o.client_id = g->client_id;
+	o.username = mc->username[0] ? mc->username : NULL;
+	o.password = mc->password[0] ? mc->password : NULL;
+	o.keepalive_s = mc->keepalive_s;
+	o.session_expiry_s = mc->session_expiry_s;
+	o.receive_max = mc->max_inflight;
+	o.connect_timeout_ms = mc->connect_timeout_ms;
+	o.filters = fp;
+	o.n_filters = N_FILTERS;
+	g->rx = mqrx_new(&o, on_message, g);
+	g->mq = daemon_mq_publisher(&g->d, pub_id, sizeof pub_id);
+	if (!g->rx || !g->mq)
+		return -1;
+	if (mq_connect_retry(g->mq, -1, (volatile int *)&daemon_stop) < 0 ||
+	    mqrx_start(g->rx, (volatile int *)&daemon_stop) < 0)
+		return -1;
+	return started(g);
 }
 
 static int
@@ -246,6 +301,7 @@ start(struct ingestd *g)
 	struct store_opts so = {0};
 	struct mq_opts mo = {0};
 	const struct fm_mqtt_conf *mc = &g->d.cfg.mqtt;
+	char f[N_FILTERS][TOPIC_MAX_LEN + 80];
 
 	if (open_spool(g) < 0)
 		return -1;
@@ -263,6 +319,8 @@ start(struct ingestd *g)
 	g->store = store_start(&so, g->spool);
 	if (!g->store)
 		return -1;
+	if (mqrx_supports(mc->url))
+		return start_mqrx(g);
 	daemon_client_id(&g->d, g->client_id, sizeof g->client_id);
 	mo.url = mc->url;
 	mo.client_id = g->client_id;
@@ -278,13 +336,14 @@ start(struct ingestd *g)
 	 * (MQTT 5, Paho 1.3.11) and only cost a file system call per message. */
 	mo.persist_dir = NULL;
 	g->mq = mq_new(&mo, on_message, g);
-	if (!g->mq || subscribe_all(g) < 0)
+	if (!g->mq || build_filters(g, f) < 0)
 		return -1;
+	for (size_t i = 0; i < N_FILTERS; i++)
+		if (mq_subscribe(g->mq, f[i], 1) < 0)
+			return -1;
 	if (mq_connect_retry(g->mq, -1, (volatile int *)&daemon_stop) < 0)
 		return -1;
-	log_info("started", "instance=%s spool=%s shared=%d", g->d.self->instance, g->spool_dir,
-		 g->ic->shared);
-	return 0;
+	return started(g);
 }
 
 static void
@@ -354,11 +413,17 @@ main(int argc, char **argv)
 		rc = 0;
 	}
 	log_info("stopping", "drain_ms=%lld", g.ic->drain_ms);
-	if (g.mq)
-		mq_disconnect(g.mq); /* no more appends from here on */
+	/* no more appends from here on */
+	if (g.rx)
+		mqrx_stop(g.rx);
+	else if (g.mq)
+		mq_disconnect(g.mq);
 	store_stop(g.store, g.ic->drain_ms);
 	if (g.spool && g.store) /* not when stopped before the writer started */
 		publish_stats(&g, 1);
+	if (g.rx && g.mq)
+		mq_disconnect(g.mq); /* the publisher, after the last stats */
+	mqrx_free(g.rx);
 	mq_free(g.mq);
 	spool_close(g.spool);
 	db_free(g.db);

@@ -1,0 +1,235 @@
+/* mqrx_session.c — one connection of the receiving client (mqrx.h):
+ * SUBSCRIBE, then read, hand every PUBLISH to the handler in order, write
+ * the PUBACKs of what was handled, keep the connection alive. A PUBACK is
+ * queued only after the handler returned for its message: that is the
+ * point of this client. */
+#include "mqrx_int.h"
+
+#include "log.h"
+#include "mqrx_proto.h"
+#include "timeutil.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WRITE_TIMEOUT_MS 10000
+
+enum step { STEP_OK, STEP_RETRY, STEP_LOST };
+
+static int
+flush_acks(struct mqrx *rx)
+{
+	if (rx->out_len == 0)
+		return 0;
+	if (mqrx_write_all(rx, rx->out, rx->out_len, WRITE_TIMEOUT_MS) < 0)
+		return -1;
+	mqrx_count(&rx->st.acked, (long long)(rx->out_len / MQP_PUBACK_LEN));
+	rx->out_len = 0;
+	return 0;
+}
+
+static int
+send_subscribe(struct mqrx *rx)
+{
+	size_t cap = 16;
+	uint8_t *buf;
+	int n, rc;
+
+	for (size_t i = 0; i < rx->n_filters; i++)
+		cap += strlen(rx->filters[i]) + 3;
+	buf = xmalloc(cap);
+	rx->sub_id = (uint16_t)(rx->sub_id % 65535 + 1);
+	n = mqp_subscribe(buf, cap, rx->sub_id, (const char *const *)rx->filters, rx->n_filters, 1);
+	rc = n < 0 ? -1 : mqrx_write_all(rx, buf, (size_t)n, WRITE_TIMEOUT_MS);
+	free(buf);
+	return rc;
+}
+
+static int
+on_suback(struct mqrx *rx, const struct mqp_packet *p)
+{
+	int refused = 0;
+
+	if (p->id != rx->sub_id)
+		return 0; /* an earlier connection's: not ours to judge */
+	for (size_t i = 0; i < p->n_codes; i++) {
+		if (p->codes[i] < 0x80)
+			continue;
+		log_error("mqtt_subscribe_failed", "client_id=%s filter=%s reason=%s",
+			  rx->client_id, i < rx->n_filters ? rx->filters[i] : "?",
+			  mqp_reason_name(p->codes[i]));
+		refused = 1;
+	}
+	if (refused || p->n_codes != rx->n_filters) {
+		mqrx_set_state(rx, MQRX_REFUSED);
+		return -1;
+	}
+	mqrx_set_state(rx, MQRX_SUBSCRIBED);
+	return 0;
+}
+
+/* Hands one PUBLISH to the handler and, once it returned, queues its PUBACK. */
+static enum step
+on_publish(struct mqrx *rx, const struct mqp_packet *p, int again)
+{
+	static struct log_limit lim = LOG_LIMIT(10000);
+	struct mq_msg m = {rx->topic, p->payload, p->payload_len, p->qos, p->retain, p->dup};
+	enum mq_verdict v = MQ_DROP;
+
+	if (p->qos > 1)
+		return STEP_LOST; /* subscribed at QoS 1: the broker never sends 2 */
+	if (!again) {
+		mqrx_count(&rx->st.publishes, 1);
+		mqrx_count(&rx->st.redelivered, p->dup);
+	}
+	memcpy(rx->topic, p->topic, p->topic_len);
+	rx->topic[p->topic_len] = '\0';
+	/* A topic with an embedded NUL (or none: no alias was allowed) cannot
+	 * be one of ours: acknowledged and dropped, counted by the log. */
+	if (p->topic_len > 0 && strlen(rx->topic) == p->topic_len)
+		v = rx->handler(rx->ctx, &m);
+	else
+		log_limited(&lim, LOG_WARN, "mqtt_bad_topic", "client_id=%s", rx->client_id);
+	if (v == MQ_RETRY) {
+		mqrx_count(&rx->st.retries, 1);
+		return STEP_RETRY;
+	}
+	if (p->qos == 1) {
+		if (rx->out_len + MQP_PUBACK_LEN > sizeof rx->out && flush_acks(rx) < 0)
+			return STEP_LOST;
+		mqp_puback(rx->out + rx->out_len, p->id);
+		rx->out_len += MQP_PUBACK_LEN;
+	}
+	return STEP_OK;
+}
+
+/* Handles the complete packets in rx->in; *need is the size of the
+ * incomplete one after them (0: unknown yet). */
+static enum step
+handle_packets(struct mqrx *rx, size_t *need, int *again)
+{
+	for (;;) {
+		struct mqp_packet p;
+		long got = mqp_parse(rx->in + rx->in_off, rx->in_len - rx->in_off, &p, need);
+		enum step s = STEP_OK;
+
+		if (got == MQP_NEED)
+			return STEP_OK;
+		if (got == MQP_BAD) {
+			mqrx_count(&rx->st.protocol_errors, 1);
+			log_error("mqtt_protocol_error", "client_id=%s reason=malformed_packet",
+				  rx->client_id);
+			return STEP_LOST;
+		}
+		switch (p.type) {
+		case MQP_PUBLISH:
+			s = on_publish(rx, &p, *again);
+			break;
+		case MQP_SUBACK:
+			s = on_suback(rx, &p) < 0 ? STEP_LOST : STEP_OK;
+			break;
+		case MQP_PINGRESP:
+			rx->ping_sent_ms = 0;
+			break;
+		case MQP_DISCONNECT:
+			log_warn("mqtt_disconnected_by_broker", "client_id=%s reason=%s",
+				 rx->client_id, mqp_reason_name(p.reason));
+			return STEP_LOST;
+		default:
+			mqrx_count(&rx->st.protocol_errors, 1);
+			log_error("mqtt_protocol_error", "client_id=%s reason=unexpected_packet type=%d",
+				  rx->client_id, (int)p.type);
+			return STEP_LOST;
+		}
+		*again = s == STEP_RETRY;
+		if (s != STEP_OK)
+			return s;
+		rx->in_off += (size_t)got;
+	}
+}
+
+/* PINGREQ when half the keepalive passed without sending; a lost connection
+ * when the PINGRESP is a whole keepalive late (checked only while reading). */
+static int
+keep_alive(struct mqrx *rx, enum step s)
+{
+	long long now = tu_mono_ms(), ka = rx->ka_s * 1000LL;
+	uint8_t ping[MQP_PINGREQ_LEN];
+
+	if (ka <= 0)
+		return 0;
+	if (s == STEP_RETRY)
+		rx->ping_sent_ms = 0; /* not reading: its answer waits unread */
+	else if (rx->ping_sent_ms && now - rx->ping_sent_ms > ka) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	if (now - rx->last_send_ms < ka / 2)
+		return 0;
+	mqp_pingreq(ping);
+	if (mqrx_write_all(rx, ping, sizeof ping, WRITE_TIMEOUT_MS) < 0)
+		return -1;
+	if (!rx->ping_sent_ms)
+		rx->ping_sent_ms = now;
+	return 0;
+}
+
+static void
+goodbye(struct mqrx *rx)
+{
+	uint8_t d[MQP_DISCONNECT_LEN];
+
+	mqp_disconnect(d);
+	if (flush_acks(rx) == 0)
+		mqrx_write_all(rx, d, sizeof d, 1000);
+	log_info("mqtt_disconnected", "client_id=%s", rx->client_id);
+}
+
+void
+mqrx_session(struct mqrx *rx)
+{
+	const char *why = "";
+	int again = 0;
+
+	rx->ping_sent_ms = 0;
+	if (send_subscribe(rx) < 0) {
+		why = strerror(errno);
+		goto lost;
+	}
+	for (;;) {
+		size_t need = 0;
+		enum step s;
+		struct pollfd pf = {rx->fd, POLLIN, 0};
+		int n;
+
+		if (mqrx_stopping(rx)) {
+			goodbye(rx);
+			return;
+		}
+		s = handle_packets(rx, &need, &again);
+		if (s == STEP_LOST) {
+			why = "protocol";
+			goto lost;
+		}
+		if (flush_acks(rx) < 0 || keep_alive(rx, s) < 0) {
+			why = strerror(errno);
+			goto lost;
+		}
+		if (s == STEP_RETRY)
+			pf.events = 0; /* back-pressure: read nothing more */
+		n = poll(&pf, 1, s == STEP_RETRY ? MQRX_RETRY_MS : 100);
+		if (n > 0 && (pf.revents & (POLLERR | POLLNVAL | POLLHUP)) && !(pf.revents & POLLIN)) {
+			why = "connection closed";
+			goto lost;
+		}
+		if (n > 0 && (pf.revents & POLLIN) && mqrx_read_some(rx, need) < 0) {
+			why = strerror(errno);
+			goto lost;
+		}
+	}
+lost:
+	log_warn("mqtt_connection_lost", "url=%s client_id=%s error=\"%s\"", rx->url, rx->client_id,
+		 why);
+}
