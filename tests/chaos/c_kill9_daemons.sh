@@ -4,10 +4,8 @@
 # while fmsim load runs; alertd 100 ms after a fire alarm; dispatchd 100 ms
 # after a work-order request (published again while it is down, as a
 # retrying sender would); schedd between occurrences of a plan due every
-# 2 s. ingestd's known limit (README, "Known limits"): Paho sends the PUBACK
-# of a QoS 1 message before ingestd's handler spools it, so a kill -9 can
-# lose the one message in hand: at most 1 missing reading per ingestd kill
-# is allowed here and the figure is printed.
+# 2 s. ingestd acknowledges a message only after its spool has it
+# (common/mqrx), so no acknowledged reading may be missing.
 . "$(dirname "$0")/../it/lib.sh"
 . "$(dirname "$0")/../it/alertd_lib.sh"
 . "$(dirname "$0")/../it/dispatchd_lib.sh"
@@ -18,8 +16,7 @@ RATE=$(by_scale 400 600)
 SECS=$(by_scale 14 45)
 criterion "fmsim load at $RATE msg/s for $SECS s (100 devices, 2 metrics); $ROUNDS round(s) of" \
 	"kill -9 + restart of ingestd, alertd, dispatchd and schedd under that load. Readings:" \
-	"duplicates 0, missing <= 1 per ingestd kill (Paho's PUBACK-before-handler window, README" \
-	"Known limits). Each fire alarm raised exactly once (alarm_events and alarm-log; alarm" \
+	"duplicates 0, missing 0. Each fire alarm raised exactly once (alarm_events and alarm-log; alarm" \
 	"oracle missing 0, duplicates 0). Each work-order key one order. schedd: every occurrence" \
 	"requested once, or reported missed=N by the first request after its restart (by design)"
 broker_throughput
@@ -77,8 +74,8 @@ for r in $(seq 1 "$ROUNDS"); do
 		"$(stored_since "$t_ing")"
 done
 load_wait
-oracle_figures "$KILLS"
-figure "ingestd kills=$KILLS missing=$MISSING (allowed <= $KILLS: the known Paho limit)"
+oracle_figures 0
+figure "ingestd kills=$KILLS missing=$MISSING"
 
 wait_grep "$IT_TMP/k9.log" 15 '"rule":"fire_alarm"' "\"device\":\"fp$(printf '%03d' "$ROUNDS")\"" >/dev/null ||
 	fail "the last fire alarm never arrived"
