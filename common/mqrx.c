@@ -177,9 +177,10 @@ mqrx_read_some(struct mqrx *rx, size_t need)
 	if (rx->in_off > 0) { /* keep the unread part at the front */
 		memmove(rx->in, rx->in + rx->in_off, rx->in_len - rx->in_off);
 		rx->in_len -= rx->in_off;
+		rx->ctl_done = rx->ctl_done > rx->in_off ? rx->ctl_done - rx->in_off : 0;
 		rx->in_off = 0;
 	}
-	if (need > rx->in_cap && need <= MQRX_PACKET_MAX + 8) {
+	if (need > rx->in_cap && need <= MQRX_IN_MAX) {
 		rx->in = realloc(rx->in, need);
 		if (!rx->in)
 			fatal("out of memory (%zu bytes)", need);
@@ -265,7 +266,7 @@ connect_once(struct mqrx *rx, const char **why, int *reason)
 		*why = strerror(errno);
 		return -1;
 	}
-	rx->in_len = rx->in_off = rx->out_len = 0;
+	rx->in_len = rx->in_off = rx->out_len = rx->ctl_done = 0;
 	deadline = tu_mono_ms() + rx->connect_timeout_ms;
 	if (mqrx_write_all(rx, buf, (size_t)n, rx->connect_timeout_ms) < 0) {
 		*why = strerror(errno);

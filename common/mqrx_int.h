@@ -11,6 +11,7 @@
 
 #define MQRX_IN_INITIAL (64u << 10)
 #define MQRX_PACKET_MAX (4u << 20) /* announced as Maximum Packet Size */
+#define MQRX_IN_MAX (2 * MQRX_PACKET_MAX + 16) /* read ahead under back-pressure */
 #define MQRX_OUT_CAP (16u << 10)   /* PUBACKs written in one go */
 #define MQRX_RETRY_MS 50
 
@@ -38,12 +39,16 @@ struct mqrx {
 	int fd;
 	uint8_t *in;
 	size_t in_cap, in_len, in_off;
+	size_t ctl_done; /* control packets before this offset were handled
+			  * ahead of a PUBLISH waiting under back-pressure */
 	uint8_t out[MQRX_OUT_CAP];
 	size_t out_len;
 	char *topic; /* NUL-terminated copy for the handler */
 	uint16_t sub_id;
 	int ka_s; /* the keepalive in force (the server may lower it) */
 	long long last_send_ms, ping_sent_ms;
+	int waiting;            /* the PUBLISH at in_off was answered MQ_RETRY */
+	long long retry_at_ms;  /* when to offer it again */
 
 	struct mqrx_stats st; /* __atomic fields */
 };
@@ -59,8 +64,10 @@ mqrx_session(struct mqrx *rx);
  * socket accepts nothing for timeout_ms. */
 int
 mqrx_write_all(struct mqrx *rx, const void *buf, size_t len, long long timeout_ms);
-/* Reads what the socket has into rx->in (growing it up to the packet being
- * read, at most MQRX_PACKET_MAX). 1 read, 0 nothing yet, -1 closed or error. */
+/* Reads what the socket has into rx->in, first moving the unhandled part to
+ * the front and growing the buffer to need bytes (counted from the first
+ * unhandled byte; at most MQRX_IN_MAX). 1 read, 0 nothing yet or no room,
+ * -1 closed or error. */
 int
 mqrx_read_some(struct mqrx *rx, size_t need);
 

@@ -105,10 +105,70 @@ on_publish(struct mqrx *rx, const struct mqp_packet *p, int again)
 	return STEP_OK;
 }
 
-/* Handles the complete packets in rx->in; *need is the size of the
- * incomplete one after them (0: unknown yet). */
+/* A packet other than PUBLISH. */
 static enum step
-handle_packets(struct mqrx *rx, size_t *need, int *again)
+on_control(struct mqrx *rx, const struct mqp_packet *p)
+{
+	switch (p->type) {
+	case MQP_SUBACK:
+		return on_suback(rx, p) < 0 ? STEP_LOST : STEP_OK;
+	case MQP_PINGRESP:
+		rx->ping_sent_ms = 0;
+		return STEP_OK;
+	case MQP_DISCONNECT:
+		log_warn("mqtt_disconnected_by_broker", "client_id=%s reason=%s", rx->client_id,
+			 mqp_reason_name(p->reason));
+		return STEP_LOST;
+	default:
+		mqrx_count(&rx->st.protocol_errors, 1);
+		log_error("mqtt_protocol_error", "client_id=%s reason=unexpected_packet type=%d",
+			  rx->client_id, (int)p->type);
+		return STEP_LOST;
+	}
+}
+
+static enum step
+malformed(struct mqrx *rx)
+{
+	mqrx_count(&rx->st.protocol_errors, 1);
+	log_error("mqtt_protocol_error", "client_id=%s reason=malformed_packet", rx->client_id);
+	return STEP_LOST;
+}
+
+/* While the PUBLISH at in_off waits (back-pressure), the control packets
+ * behind it are handled now and marked done: a SUBACK queued behind
+ * messages the spool cannot take yet must still complete the start, and a
+ * PINGRESP must not look late. *need: the bytes from in_off through the
+ * next incomplete packet. */
+static enum step
+scan_ahead(struct mqrx *rx, size_t *need)
+{
+	size_t at = rx->in_off;
+
+	for (int first = 1;; first = 0) {
+		struct mqp_packet p;
+		size_t n;
+		long got = mqp_parse(rx->in + at, rx->in_len - at, &p, &n);
+
+		if (got == MQP_NEED) {
+			*need = at - rx->in_off + (n ? n : 5);
+			return STEP_RETRY;
+		}
+		if (got == MQP_BAD)
+			return malformed(rx);
+		if (!first && p.type != MQP_PUBLISH && at >= rx->ctl_done) {
+			if (on_control(rx, &p) == STEP_LOST)
+				return STEP_LOST;
+			rx->ctl_done = at + (size_t)got;
+		}
+		at += (size_t)got;
+	}
+}
+
+/* Handles the complete packets in rx->in, in order; *need is the size of
+ * the incomplete one after them (0: unknown yet). */
+static enum step
+handle_packets(struct mqrx *rx, size_t *need)
 {
 	for (;;) {
 		struct mqp_packet p;
@@ -116,38 +176,36 @@ handle_packets(struct mqrx *rx, size_t *need, int *again)
 		enum step s = STEP_OK;
 
 		if (got == MQP_NEED)
-			return STEP_OK;
-		if (got == MQP_BAD) {
-			mqrx_count(&rx->st.protocol_errors, 1);
-			log_error("mqtt_protocol_error", "client_id=%s reason=malformed_packet",
-				  rx->client_id);
-			return STEP_LOST;
-		}
-		switch (p.type) {
-		case MQP_PUBLISH:
-			s = on_publish(rx, &p, *again);
-			break;
-		case MQP_SUBACK:
-			s = on_suback(rx, &p) < 0 ? STEP_LOST : STEP_OK;
-			break;
-		case MQP_PINGRESP:
-			rx->ping_sent_ms = 0;
-			break;
-		case MQP_DISCONNECT:
-			log_warn("mqtt_disconnected_by_broker", "client_id=%s reason=%s",
-				 rx->client_id, mqp_reason_name(p.reason));
-			return STEP_LOST;
-		default:
-			mqrx_count(&rx->st.protocol_errors, 1);
-			log_error("mqtt_protocol_error", "client_id=%s reason=unexpected_packet type=%d",
-				  rx->client_id, (int)p.type);
-			return STEP_LOST;
-		}
-		*again = s == STEP_RETRY;
+			/* larger than the Maximum Packet Size we announced */
+			return *need > MQRX_PACKET_MAX ? malformed(rx) : STEP_OK;
+		if (got == MQP_BAD)
+			return malformed(rx);
+		if (p.type == MQP_PUBLISH)
+			s = on_publish(rx, &p, rx->waiting);
+		else if (rx->in_off >= rx->ctl_done)
+			s = on_control(rx, &p);
+		rx->waiting = s == STEP_RETRY;
+		if (s == STEP_RETRY)
+			return scan_ahead(rx, need);
 		if (s != STEP_OK)
 			return s;
 		rx->in_off += (size_t)got;
 	}
+}
+
+/* The next step: the packets in order, or — while a PUBLISH waits for its
+ * next try — only the control packets behind it. */
+static enum step
+step(struct mqrx *rx, size_t *need, long long now)
+{
+	enum step s;
+
+	if (rx->waiting && now < rx->retry_at_ms)
+		return scan_ahead(rx, need);
+	s = handle_packets(rx, need);
+	if (s == STEP_RETRY)
+		rx->retry_at_ms = now + MQRX_RETRY_MS;
+	return s;
 }
 
 /* PINGREQ when half the keepalive passed without sending; a lost connection
@@ -191,24 +249,25 @@ void
 mqrx_session(struct mqrx *rx)
 {
 	const char *why = "";
-	int again = 0;
 
 	rx->ping_sent_ms = 0;
+	rx->waiting = 0;
 	if (send_subscribe(rx) < 0) {
 		why = strerror(errno);
 		goto lost;
 	}
 	for (;;) {
-		size_t need = 0;
-		enum step s;
+		size_t need = 0, held;
+		long long now = tu_mono_ms();
 		struct pollfd pf = {rx->fd, POLLIN, 0};
+		enum step s;
 		int n;
 
 		if (mqrx_stopping(rx)) {
 			goodbye(rx);
 			return;
 		}
-		s = handle_packets(rx, &need, &again);
+		s = step(rx, &need, now);
 		if (s == STEP_LOST) {
 			why = "protocol";
 			goto lost;
@@ -217,9 +276,13 @@ mqrx_session(struct mqrx *rx)
 			why = strerror(errno);
 			goto lost;
 		}
-		if (s == STEP_RETRY)
-			pf.events = 0; /* back-pressure: read nothing more */
-		n = poll(&pf, 1, s == STEP_RETRY ? MQRX_RETRY_MS : 100);
+		/* Read while there is room or the buffer may grow; under
+		 * back-pressure that is bounded: the broker stops at the
+		 * in-flight window. */
+		held = rx->in_len - rx->in_off;
+		if (held >= rx->in_cap && !(need > rx->in_cap && need <= MQRX_IN_MAX))
+			pf.events = 0;
+		n = poll(&pf, 1, s == STEP_RETRY ? (int)(rx->retry_at_ms - now) : 100);
 		if (n > 0 && (pf.revents & (POLLERR | POLLNVAL | POLLHUP)) && !(pf.revents & POLLIN)) {
 			why = "connection closed";
 			goto lost;

@@ -41,6 +41,8 @@ collect(const struct counters *c, const struct spool_stats *sp, long long spool_
 	ADD("spool_full", counters_get(&c->spool_full));
 	ADD("spool_errors", counters_get(&c->spool_errors));
 	ADD("back_pressure", counters_get(&c->back_pressure));
+	ADD("mqtt_connects", counters_get(&c->mqtt_connects));
+	ADD("mqtt_redelivered", counters_get(&c->mqtt_redelivered));
 	ADD("spool_bytes", spool_bytes);
 	ADD("spool_appends", sp->appends);
 	ADD("spool_fsyncs", sp->fsyncs);

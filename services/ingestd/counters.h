@@ -22,6 +22,11 @@ struct counters {
 	 * max_bytes, or its disk is): ingestd has stopped reading, the broker
 	 * queues. alertd raises an alarm on it (device ingestd-{instance}). */
 	long long back_pressure;
+	/* the receiver's (common/mqrx; 0 with Paho on ssl://): connections
+	 * made, and messages the broker delivered again (DUP: sent before a
+	 * restart or reconnect and not acknowledged; stored once) */
+	long long mqtt_connects;
+	long long mqtt_redelivered;
 };
 
 void

@@ -172,6 +172,13 @@ publish_stats(struct ingestd *g, int to_log)
 
 	spool_stats(g->spool, &sp);
 	store_get_stats(g->store, &st);
+	if (g->rx) {
+		struct mqrx_stats rs;
+
+		mqrx_get_stats(g->rx, &rs);
+		counters_set(&g->c.mqtt_connects, rs.connects);
+		counters_set(&g->c.mqtt_redelivered, rs.redelivered);
+	}
 	if (to_log)
 		counters_log(&g->c, &sp, spool_bytes(g->spool), &st);
 	if (g->mq && mq_connected(g->mq) &&
