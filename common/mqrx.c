@@ -159,7 +159,8 @@ mqrx_write_all(struct mqrx *rx, const void *buf, size_t len, long long timeout_m
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			struct pollfd pf = {rx->fd, POLLOUT, 0};
 
-			if (poll(&pf, 1, (int)timeout_ms) > 0 && !(pf.revents & (POLLERR | POLLNVAL)))
+			if (poll(&pf, 1, (int)timeout_ms) > 0 &&
+			    !(pf.revents & (POLLERR | POLLNVAL)))
 				continue;
 			errno = ETIMEDOUT;
 		}
@@ -248,8 +249,13 @@ dial(struct mqrx *rx)
 static int
 connect_once(struct mqrx *rx, const char **why, int *reason)
 {
-	struct mqp_connect c = {rx->client_id, rx->username, rx->password, 0, rx->keepalive_s,
-				(uint32_t)rx->session_expiry_s, (uint16_t)rx->receive_max,
+	struct mqp_connect c = {rx->client_id,
+				rx->username,
+				rx->password,
+				0,
+				rx->keepalive_s,
+				(uint32_t)rx->session_expiry_s,
+				(uint16_t)rx->receive_max,
 				MQRX_PACKET_MAX};
 	uint8_t buf[1024];
 	long long deadline;
@@ -331,8 +337,9 @@ thread_main(void *arg)
 			long long t0 = tu_mono_ms();
 
 			mqrx_count(&rx->st.connects, 1);
-			log_info("mqtt_connected", "url=%s client_id=%s session_present=%d receiver=own",
-				 rx->url, rx->client_id, sp);
+			log_info("mqtt_connected",
+				 "url=%s client_id=%s session_present=%d receiver=own", rx->url,
+				 rx->client_id, sp);
 			mqrx_session(rx);
 			__atomic_store_n(&rx->connected, 0, __ATOMIC_RELAXED);
 			/* a connection dropped at once (another client with this id,

@@ -10,9 +10,9 @@
 #include <stdint.h>
 
 #define MQRX_IN_INITIAL (64u << 10)
-#define MQRX_PACKET_MAX (4u << 20) /* announced as Maximum Packet Size */
+#define MQRX_PACKET_MAX (4u << 20)             /* announced as Maximum Packet Size */
 #define MQRX_IN_MAX (2 * MQRX_PACKET_MAX + 16) /* read ahead under back-pressure */
-#define MQRX_OUT_CAP (16u << 10)   /* PUBACKs written in one go */
+#define MQRX_OUT_CAP (16u << 10)               /* PUBACKs written in one go */
 #define MQRX_RETRY_MS 50
 
 enum mqrx_state { MQRX_STARTING, MQRX_SUBSCRIBED, MQRX_REFUSED };
@@ -47,8 +47,8 @@ struct mqrx {
 	uint16_t sub_id;
 	int ka_s; /* the keepalive in force (the server may lower it) */
 	long long last_send_ms, ping_sent_ms;
-	int waiting;            /* the PUBLISH at in_off was answered MQ_RETRY */
-	long long retry_at_ms;  /* when to offer it again */
+	int waiting;           /* the PUBLISH at in_off was answered MQ_RETRY */
+	long long retry_at_ms; /* when to offer it again */
 
 	struct mqrx_stats st; /* __atomic fields */
 };

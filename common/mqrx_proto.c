@@ -131,8 +131,7 @@ mqp_connect(uint8_t *buf, size_t cap, const struct mqp_connect *c)
 }
 
 int
-mqp_subscribe(uint8_t *buf, size_t cap, uint16_t id, const char *const *filters, size_t n,
-	      int qos)
+mqp_subscribe(uint8_t *buf, size_t cap, uint16_t id, const char *const *filters, size_t n, int qos)
 {
 	struct wr w;
 
@@ -248,17 +247,28 @@ walk_props(struct rd *r)
 		unsigned id = get_u8(r);
 
 		switch (id) {
-		case 0x01: case 0x17: case 0x19: case 0x24: case 0x25: case 0x28: case 0x29:
+		case 0x01:
+		case 0x17:
+		case 0x19:
+		case 0x24:
+		case 0x25:
+		case 0x28:
+		case 0x29:
 		case 0x2a:
 			get_u8(r);
 			break;
 		case 0x13:
 			keepalive = (int)get_u16(r);
 			break;
-		case 0x21: case 0x22: case 0x23:
+		case 0x21:
+		case 0x22:
+		case 0x23:
 			get_u16(r);
 			break;
-		case 0x02: case 0x11: case 0x18: case 0x27:
+		case 0x02:
+		case 0x11:
+		case 0x18:
+		case 0x27:
 			get_bytes(r, 4);
 			break;
 		case 0x0b:
@@ -267,8 +277,15 @@ walk_props(struct rd *r)
 		case 0x26: /* user property: a string pair */
 			get_bytes(r, get_u16(r));
 			/* fall through */
-		case 0x03: case 0x08: case 0x09: case 0x12: case 0x15: case 0x16: case 0x1a:
-		case 0x1c: case 0x1f:
+		case 0x03:
+		case 0x08:
+		case 0x09:
+		case 0x12:
+		case 0x15:
+		case 0x16:
+		case 0x1a:
+		case 0x1c:
+		case 0x1f:
 			get_bytes(r, get_u16(r));
 			break;
 		default:
@@ -386,34 +403,63 @@ const char *
 mqp_reason_name(int reason)
 {
 	switch (reason) {
-	case 0x00: return "success";
-	case 0x01: return "granted_qos_1";
-	case 0x02: return "granted_qos_2";
-	case 0x04: return "disconnect_with_will";
-	case 0x80: return "unspecified_error";
-	case 0x81: return "malformed_packet";
-	case 0x82: return "protocol_error";
-	case 0x83: return "implementation_specific_error";
-	case 0x84: return "unsupported_protocol_version";
-	case 0x85: return "client_identifier_not_valid";
-	case 0x86: return "bad_user_name_or_password";
-	case 0x87: return "not_authorized";
-	case 0x88: return "server_unavailable";
-	case 0x89: return "server_busy";
-	case 0x8a: return "banned";
-	case 0x8b: return "server_shutting_down";
-	case 0x8d: return "keep_alive_timeout";
-	case 0x8e: return "session_taken_over";
-	case 0x8f: return "topic_filter_invalid";
-	case 0x93: return "receive_maximum_exceeded";
-	case 0x95: return "packet_too_large";
-	case 0x97: return "quota_exceeded";
-	case 0x9c: return "use_another_server";
-	case 0x9d: return "server_moved";
-	case 0x9e: return "shared_subscriptions_not_supported";
-	case 0x9f: return "connection_rate_exceeded";
-	case 0xa1: return "subscription_identifiers_not_supported";
-	case 0xa2: return "wildcard_subscriptions_not_supported";
-	default: return "other";
+	case 0x00:
+		return "success";
+	case 0x01:
+		return "granted_qos_1";
+	case 0x02:
+		return "granted_qos_2";
+	case 0x04:
+		return "disconnect_with_will";
+	case 0x80:
+		return "unspecified_error";
+	case 0x81:
+		return "malformed_packet";
+	case 0x82:
+		return "protocol_error";
+	case 0x83:
+		return "implementation_specific_error";
+	case 0x84:
+		return "unsupported_protocol_version";
+	case 0x85:
+		return "client_identifier_not_valid";
+	case 0x86:
+		return "bad_user_name_or_password";
+	case 0x87:
+		return "not_authorized";
+	case 0x88:
+		return "server_unavailable";
+	case 0x89:
+		return "server_busy";
+	case 0x8a:
+		return "banned";
+	case 0x8b:
+		return "server_shutting_down";
+	case 0x8d:
+		return "keep_alive_timeout";
+	case 0x8e:
+		return "session_taken_over";
+	case 0x8f:
+		return "topic_filter_invalid";
+	case 0x93:
+		return "receive_maximum_exceeded";
+	case 0x95:
+		return "packet_too_large";
+	case 0x97:
+		return "quota_exceeded";
+	case 0x9c:
+		return "use_another_server";
+	case 0x9d:
+		return "server_moved";
+	case 0x9e:
+		return "shared_subscriptions_not_supported";
+	case 0x9f:
+		return "connection_rate_exceeded";
+	case 0xa1:
+		return "subscription_identifiers_not_supported";
+	case 0xa2:
+		return "wildcard_subscriptions_not_supported";
+	default:
+		return "other";
 	}
 }

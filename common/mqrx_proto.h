@@ -29,8 +29,8 @@ struct mqp_connect {
 	int clean_start;
 	int keepalive_s;
 	uint32_t session_expiry_s;
-	uint16_t receive_max;    /* 0: not sent (the server's default, 65,535) */
-	uint32_t max_packet;     /* 0: not sent (no limit) */
+	uint16_t receive_max; /* 0: not sent (the server's default, 65,535) */
+	uint32_t max_packet;  /* 0: not sent (no limit) */
 };
 
 /* Each writes one packet into buf and returns its length, or -1 when it does
@@ -38,8 +38,7 @@ struct mqp_connect {
 int
 mqp_connect(uint8_t *buf, size_t cap, const struct mqp_connect *c);
 int
-mqp_subscribe(uint8_t *buf, size_t cap, uint16_t id, const char *const *filters, size_t n,
-	      int qos);
+mqp_subscribe(uint8_t *buf, size_t cap, uint16_t id, const char *const *filters, size_t n, int qos);
 /* PUBACK with reason "success" (two bytes of packet id, reason omitted). */
 #define MQP_PUBACK_LEN 4
 void
@@ -58,7 +57,7 @@ struct mqp_packet {
 	size_t len; /* of the whole packet, fixed header included */
 	/* CONNACK */
 	int session_present;
-	int reason; /* CONNACK, DISCONNECT (0 when omitted) */
+	int reason;           /* CONNACK, DISCONNECT (0 when omitted) */
 	int server_keepalive; /* CONNACK's Server Keep Alive, -1 when absent */
 	/* PUBLISH */
 	const uint8_t *topic;

@@ -283,7 +283,8 @@ mqrx_session(struct mqrx *rx)
 		if (held >= rx->in_cap && !(need > rx->in_cap && need <= MQRX_IN_MAX))
 			pf.events = 0;
 		n = poll(&pf, 1, s == STEP_RETRY ? (int)(rx->retry_at_ms - now) : 100);
-		if (n > 0 && (pf.revents & (POLLERR | POLLNVAL | POLLHUP)) && !(pf.revents & POLLIN)) {
+		if (n > 0 && (pf.revents & (POLLERR | POLLNVAL | POLLHUP)) &&
+		    !(pf.revents & POLLIN)) {
 			why = "connection closed";
 			goto lost;
 		}

@@ -42,7 +42,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (!inside(p.topic, p.topic_len, data + at, p.len) ||
 		     !inside(p.payload, p.payload_len, data + at, p.len) || p.qos > 2))
 			abort();
-		if (p.type == MQP_SUBACK && (p.n_codes == 0 || !inside(p.codes, p.n_codes, data + at, p.len)))
+		if (p.type == MQP_SUBACK &&
+		    (p.n_codes == 0 || !inside(p.codes, p.n_codes, data + at, p.len)))
 			abort();
 		at += (size_t)got;
 	}
