@@ -53,17 +53,28 @@ ceiling() { # metrics count
 ingest() { # metrics count instance [rate: default as fast as possible]
 	env FM_INSTANCE="$3" FM_SPOOL_DIR="$DIR/spool" FM_MQTT_USERNAME=ingestd \
 		FM_MQTT_PASSWORD="$FM_MQTT_PASS_ingestd" "$BIN/ingestd" >"$DIR/ingestd-$3.log" 2>&1 &
-	local pid=$! t0 t1 ticks0 ticks1 base h0
+	local pid=$! t0 t1 ticks0 ticks1 base h0 b0 b1 pg0 pg1 pgs bpid f0 f1
 	base=$(psql -XAtc "select count(*) from readings where device_id like 'ld%'")
 	PIDS+=("$pid")
 	until grep -q 'event=started' "$DIR/ingestd-$3.log"; do sleep 0.1; done
 	ticks0=$(cpu_ticks "$pid")
+	# where the machine's time goes: the broker, PostgreSQL (postmaster
+	# and its children: ingestd's writer's backend among them) and the
+	# publishers (fmsim: its CPU from the shell's children times)
+	bpid=$(cat "$DIR/broker/mosquitto.pid")
+	pgs=$(pg_pids "$DIR")
+	b0=$(cpu_ticks "$bpid")
+	pg0=$(group_ticks $pgs)
+	children_ticks
+	f0=$CHILD_TICKS
 	h0=$(host_ticks)
 	t0=$(date +%s.%N)
 	local pace=--max
 	[ -n "${4:-}" ] && pace="--rate $4"
 	"$BIN/fmsim" load --devices "$DEVICES" --metrics "$1" --count "$2" $pace --connections 4 \
 		--oracle "$DIR/oracle-$3" 2>/dev/null >"$DIR/load-$3.out"
+	children_ticks
+	f1=$CHILD_TICKS
 	# done when every row is in: a cheap count, not the oracle join, so the
 	# measurement does not compete with the ingest for PostgreSQL
 	local want=$((base + $1 * $2)) i=0
@@ -72,6 +83,8 @@ ingest() { # metrics count instance [rate: default as fast as possible]
 	done
 	t1=$(date +%s.%N)
 	host_busy "$h0" "$(host_ticks)" >"$DIR/ingest.busy"
+	b1=$(cpu_ticks "$bpid")
+	pg1=$(group_ticks $pgs)
 	"$BIN/fmsim" check --oracle "$DIR/oracle-$3" >"$DIR/check-$3.out" 2>/dev/null || true
 	ticks1=$(cpu_ticks "$pid")
 	rss=$(awk '/VmHWM/{print $2}' "/proc/$pid/status")
@@ -84,6 +97,8 @@ ingest() { # metrics count instance [rate: default as fast as possible]
 	wait "$pid" 2>/dev/null || true
 	secs=$(echo "$t1 - $t0" | bc -l)
 	cpu=$(echo "($ticks1 - $ticks0) / $(getconf CLK_TCK) / $secs * 100" | bc -l)
+	pct() { echo "($2 - $1) / $(getconf CLK_TCK) / $secs * 100" | bc -l; }
+	echo "$(pct "$b0" "$b1") $(pct "$pg0" "$pg1") $(pct "$f0" "$f1")" >"$DIR/split-$3"
 	printf '%s %s %s %s %s\n' "$(echo "$2 / $secs" | bc -l)" "$cpu" "$rss" "$lat" "$(cat "$DIR/check-$3.out")"
 }
 
@@ -104,6 +119,10 @@ for case in "1 200000" "20 50000"; do
 	figure "ingest.m$m.missing" "$(grep -o 'missing=[0-9]*' <<<"$check" | cut -d= -f2)" "" "oracle: acknowledged but not stored (must be 0)"
 	figure "host.m$m.ceiling_busy" "$(fmt "$(cat "$DIR/ceiling.busy")" 0)" "%" "both cores busy during the broker ceiling run, $m reading(s)/message"
 	figure "host.m$m.ingest_busy" "$(fmt "$(cat "$DIR/ingest.busy")" 0)" "%" "both cores busy during the ingest run (broker, PostgreSQL, ingestd, publishers), $m reading(s)/message"
+	read -r cb cp cf <"$DIR/split-b$m"
+	figure "host.m$m.broker_cpu" "$(fmt "$cb" 0)" "%" "the broker's CPU (of one core) during the ingest run, $m reading(s)/message"
+	figure "host.m$m.postgres_cpu" "$(fmt "$cp" 0)" "%" "PostgreSQL's CPU (all its processes, of one core) during the ingest run, $m reading(s)/message"
+	figure "host.m$m.publishers_cpu" "$(fmt "$cf" 0)" "%" "fmsim load's CPU (of one core) during the ingest run, $m reading(s)/message"
 done
 
 # Below saturation the latency is the path's, not a backlog's: 1 reading

@@ -14,6 +14,37 @@ fmt() { printf "%.${2:-1}f" "$1"; }
 # cpu_ticks PID: user + system clock ticks of a process so far.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
+# children_ticks: sets CHILD_TICKS to the user + system clock ticks of
+# this shell's finished children so far (the times builtin). Call it
+# directly, not in $(...): a subshell has no such children.
+children_ticks() {
+	local f
+	f=$(mktemp /tmp/fm-times.XXXXXX)
+	times >"$f"
+	CHILD_TICKS=$(tail -1 "$f" | awk -v hz="$(getconf CLK_TCK)" '{
+		t = 0
+		for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
+		printf "%d\n", t * hz }')
+	rm -f "$f"
+}
+
+# group_ticks PID...: the sum of cpu_ticks over processes (gone ones count 0).
+group_ticks() {
+	local s=0 p t
+	for p in "$@"; do
+		t=$(cpu_ticks "$p" 2>/dev/null) || t=0
+		s=$((s + t))
+	done
+	echo "$s"
+}
+
+# pg_pids DIR: the postmaster of the cluster in DIR/pg and its children.
+pg_pids() {
+	local pm
+	pm=$(head -1 "$1/pg/postmaster.pid" 2>/dev/null) || return 0
+	echo "$pm" $(pgrep -P "$pm")
+}
+
 # peak_rss_mib PID
 peak_rss_mib() { echo "$(awk '/VmHWM/{print $2}' "/proc/$1/status") / 1024" | bc -l; }
 
