@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -47,8 +48,8 @@ split_url(struct mqrx *rx, const char *url)
 		colon = strchr(h, ':');
 		hlen = colon ? (size_t)(colon - h) : strlen(h);
 	}
-	if (hlen == 0 || strchr(colon ? colon + 1 : "", '/'))
-		return -1;
+	if (hlen == 0 || strchr(h, '/'))
+		return -1; /* no path, no user@ part expected either */
 	rx->host = xmalloc(hlen + 1);
 	memcpy(rx->host, h, hlen);
 	rx->host[hlen] = '\0';
@@ -67,6 +68,13 @@ mqrx_new(const struct mqrx_opts *o, mq_handler handler, void *ctx)
 			  "tcp:// or mqtt:// URL, client id, handler and filters are required");
 		return NULL;
 	}
+	if (o->session_expiry_s <= 0) {
+		/* a session ending at disconnect takes the handled but not yet
+		 * acknowledged messages with it */
+		log_error("mqtt_bad_options", "url=%s reason=%s", o->url,
+			  "a persistent session is required (mqtt.session_expiry > 0)");
+		return NULL;
+	}
 	rx = xcalloc(1, sizeof *rx);
 	rx->fd = -1;
 	if (split_url(rx, o->url) < 0) {
@@ -83,7 +91,7 @@ mqrx_new(const struct mqrx_opts *o, mq_handler handler, void *ctx)
 		rx->filters[i] = xstrdup(o->filters[i]);
 	rx->n_filters = o->n_filters;
 	rx->keepalive_s = o->keepalive_s > 0 ? o->keepalive_s : 30;
-	rx->session_expiry_s = o->session_expiry_s > 0 ? o->session_expiry_s : 0;
+	rx->session_expiry_s = o->session_expiry_s;
 	rx->receive_max = o->receive_max > 0 && o->receive_max <= 65535 ? o->receive_max : 64;
 	rx->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 5000;
 	rx->handler = handler;
@@ -179,13 +187,17 @@ mqrx_read_some(struct mqrx *rx, size_t need)
 		memmove(rx->in, rx->in + rx->in_off, rx->in_len - rx->in_off);
 		rx->in_len -= rx->in_off;
 		rx->ctl_done = rx->ctl_done > rx->in_off ? rx->ctl_done - rx->in_off : 0;
+		rx->scan_at = rx->scan_at > rx->in_off ? rx->scan_at - rx->in_off : 0;
 		rx->in_off = 0;
 	}
 	if (need > rx->in_cap && need <= MQRX_IN_MAX) {
-		rx->in = realloc(rx->in, need);
+		size_t cap = rx->in_cap * 2 > need ? rx->in_cap * 2 : need;
+
+		cap = cap > MQRX_IN_MAX ? MQRX_IN_MAX : cap;
+		rx->in = realloc(rx->in, cap);
 		if (!rx->in)
-			fatal("out of memory (%zu bytes)", need);
-		rx->in_cap = need;
+			fatal("out of memory (%zu bytes)", cap);
+		rx->in_cap = cap;
 	}
 	if (rx->in_len == rx->in_cap)
 		return 0; /* full of unhandled packets */
@@ -257,27 +269,33 @@ connect_once(struct mqrx *rx, const char **why, int *reason)
 				(uint32_t)rx->session_expiry_s,
 				(uint16_t)rx->receive_max,
 				MQRX_PACKET_MAX};
-	uint8_t buf[1024];
+	size_t cap = 64 + strlen(rx->client_id) + (rx->username ? strlen(rx->username) : 0) +
+		     (rx->password ? strlen(rx->password) : 0);
+	uint8_t *buf = xmalloc(cap);
 	long long deadline;
 	int n;
 
 	*reason = 0;
-	n = mqp_connect(buf, sizeof buf, &c);
+	n = mqp_connect(buf, cap, &c);
 	if (n < 0) {
-		*why = "connect packet too large";
+		free(buf);
+		*why = "connect packet refused (a field over 65,535 bytes)";
 		return -1;
 	}
 	rx->fd = dial(rx);
 	if (rx->fd < 0) {
+		free(buf);
 		*why = strerror(errno);
 		return -1;
 	}
-	rx->in_len = rx->in_off = rx->out_len = rx->ctl_done = 0;
+	rx->in_len = rx->in_off = rx->out_len = rx->ctl_done = rx->scan_at = 0;
 	deadline = tu_mono_ms() + rx->connect_timeout_ms;
 	if (mqrx_write_all(rx, buf, (size_t)n, rx->connect_timeout_ms) < 0) {
+		free(buf);
 		*why = strerror(errno);
 		return -1;
 	}
+	free(buf);
 	for (;;) {
 		struct mqp_packet p;
 		size_t need;
@@ -371,8 +389,15 @@ mqrx_start(struct mqrx *rx, volatile int *stop)
 	int rc;
 
 	if (!rx->running) {
+		sigset_t all, old;
+
+		/* signals go to the daemon's other threads: one landing here
+		 * would only interrupt the socket calls */
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
 		if (pthread_create(&rx->thread, NULL, thread_main, rx) != 0)
 			fatal("cannot start the MQTT receiver thread: %s", strerror(errno));
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		rx->running = 1;
 	}
 	pthread_mutex_lock(&rx->mu);

@@ -10,8 +10,11 @@
  * reads many packets per read(2), calls the handler for each PUBLISH in
  * order and writes the PUBACKs of everything handled in one write(2). A
  * handler answering MQ_RETRY is called again for the same message 50 ms
- * later; nothing after it is read meanwhile (back-pressure: the broker stops
- * at the in-flight window and queues the rest), keepalive pings go on. On a
+ * later; no message after it is handled meanwhile (back-pressure: the
+ * broker stops at the in-flight window, Receive Maximum, and queues the
+ * rest), while control packets behind it (SUBACK, PINGRESP) are, and
+ * keepalive pings go on. Subscriptions must be granted QoS 1 and the
+ * session must outlive the connection (session_expiry_s > 0). On a
  * lost connection it reconnects with back-off (200 ms doubling to 10 s);
  * what was handled but not yet acknowledged is redelivered by the broker
  * (a duplicate, never a loss). Plain TCP only: no TLS. */

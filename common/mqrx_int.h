@@ -41,6 +41,7 @@ struct mqrx {
 	size_t in_cap, in_len, in_off;
 	size_t ctl_done; /* control packets before this offset were handled
 			  * ahead of a PUBLISH waiting under back-pressure */
+	size_t scan_at;  /* where that look-ahead goes on (a packet boundary) */
 	uint8_t out[MQRX_OUT_CAP];
 	size_t out_len;
 	char *topic; /* NUL-terminated copy for the handler */
@@ -48,6 +49,7 @@ struct mqrx {
 	int ka_s; /* the keepalive in force (the server may lower it) */
 	long long last_send_ms, ping_sent_ms;
 	int waiting;           /* the PUBLISH at in_off was answered MQ_RETRY */
+	int broker_reason;     /* of the broker's DISCONNECT on this connection */
 	long long retry_at_ms; /* when to offer it again */
 
 	struct mqrx_stats st; /* __atomic fields */

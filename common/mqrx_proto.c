@@ -144,7 +144,10 @@ mqp_subscribe(uint8_t *buf, size_t cap, uint16_t id, const char *const *filters,
 		if (!filters[i][0])
 			return -1;
 		put_str(&w, filters[i]);
-		put_u8(&w, (unsigned)qos); /* no-local 0: required for shared subscriptions */
+		/* no local 0 (required for shared subscriptions), retain
+		 * handling 1: retained messages only when the subscription is
+		 * new, not again at every reconnect of a persistent session */
+		put_u8(&w, 0x10u | (unsigned)qos);
 	}
 	return finish(buf, cap, MQP_SUBSCRIBE << 4 | 0x02, &w);
 }
@@ -311,16 +314,21 @@ static int
 parse_body(struct rd *r, unsigned flags, struct mqp_packet *p)
 {
 	switch (p->type) {
-	case MQP_CONNACK:
-		p->session_present = (int)(get_u8(r) & 1);
+	case MQP_CONNACK: {
+		unsigned f = get_u8(r);
+
+		if (f & 0xfe)
+			return -1; /* reserved */
+		p->session_present = (int)(f & 1);
 		p->reason = (int)get_u8(r);
 		p->server_keepalive = walk_props(r);
 		break;
+	}
 	case MQP_PUBLISH:
 		p->qos = (int)(flags >> 1 & 3);
 		p->dup = (int)(flags >> 3 & 1);
 		p->retain = (int)(flags & 1);
-		if (p->qos == 3)
+		if (p->qos == 3 || (p->qos == 0 && p->dup))
 			return -1;
 		p->topic_len = get_u16(r);
 		p->topic = get_bytes(r, p->topic_len);

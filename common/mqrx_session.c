@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define WRITE_TIMEOUT_MS 10000
 
@@ -54,12 +55,14 @@ on_suback(struct mqrx *rx, const struct mqp_packet *p)
 
 	if (p->id != rx->sub_id)
 		return 0; /* an earlier connection's: not ours to judge */
+	/* Anything but QoS 1 granted is a refusal: at QoS 0 nothing would be
+	 * acknowledged, so nothing redelivered after a crash. */
 	for (size_t i = 0; i < p->n_codes; i++) {
-		if (p->codes[i] < 0x80)
+		if (p->codes[i] == 0x01)
 			continue;
 		log_error("mqtt_subscribe_failed", "client_id=%s filter=%s reason=%s",
 			  rx->client_id, i < rx->n_filters ? rx->filters[i] : "?",
-			  mqp_reason_name(p->codes[i]));
+			  p->codes[i] == 0x00 ? "granted_qos_0" : mqp_reason_name(p->codes[i]));
 		refused = 1;
 	}
 	if (refused || p->n_codes != rx->n_filters) {
@@ -116,8 +119,15 @@ on_control(struct mqrx *rx, const struct mqp_packet *p)
 		rx->ping_sent_ms = 0;
 		return STEP_OK;
 	case MQP_DISCONNECT:
-		log_warn("mqtt_disconnected_by_broker", "client_id=%s reason=%s", rx->client_id,
-			 mqp_reason_name(p->reason));
+		rx->broker_reason = p->reason;
+		if (p->reason == 0x8e) /* another client took the session */
+			log_error("mqtt_session_taken_over",
+				  "client_id=%s reason=\"another client connected with this client "
+				  "id\"",
+				  rx->client_id);
+		else
+			log_warn("mqtt_disconnected_by_broker", "client_id=%s reason=%s",
+				 rx->client_id, mqp_reason_name(p->reason));
 		return STEP_LOST;
 	default:
 		mqrx_count(&rx->st.protocol_errors, 1);
@@ -135,6 +145,33 @@ malformed(struct mqrx *rx)
 	return STEP_LOST;
 }
 
+/* PINGREQ when half the keepalive passed without sending; a lost connection
+ * when the PINGRESP is a whole keepalive late — judged only while the
+ * socket is being read (reading): otherwise its answer may wait unread. */
+static int
+keep_alive(struct mqrx *rx, int reading)
+{
+	long long now = tu_mono_ms(), ka = rx->ka_s * 1000LL;
+	uint8_t ping[MQP_PINGREQ_LEN];
+
+	if (ka <= 0)
+		return 0;
+	if (!reading)
+		rx->ping_sent_ms = 0;
+	else if (rx->ping_sent_ms && now - rx->ping_sent_ms > ka) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	if (now - rx->last_send_ms < ka / 2)
+		return 0;
+	mqp_pingreq(ping);
+	if (mqrx_write_all(rx, ping, sizeof ping, WRITE_TIMEOUT_MS) < 0)
+		return -1;
+	if (!rx->ping_sent_ms)
+		rx->ping_sent_ms = now;
+	return 0;
+}
+
 /* While the PUBLISH at in_off waits (back-pressure), the control packets
  * behind it are handled now and marked done: a SUBACK queued behind
  * messages the spool cannot take yet must still complete the start, and a
@@ -143,20 +180,25 @@ malformed(struct mqrx *rx)
 static enum step
 scan_ahead(struct mqrx *rx, size_t *need)
 {
-	size_t at = rx->in_off;
+	struct mqp_packet p;
+	size_t n, at = rx->in_off;
+	long got = mqp_parse(rx->in + at, rx->in_len - at, &p, &n); /* the waiting one */
 
-	for (int first = 1;; first = 0) {
-		struct mqp_packet p;
-		size_t n;
-		long got = mqp_parse(rx->in + at, rx->in_len - at, &p, &n);
-
+	if (got <= 0)
+		return malformed(rx); /* cannot be: it was parsed before */
+	at += (size_t)got;
+	if (rx->scan_at > at)
+		at = rx->scan_at; /* scanned on an earlier pass */
+	for (;;) {
+		got = mqp_parse(rx->in + at, rx->in_len - at, &p, &n);
 		if (got == MQP_NEED) {
+			rx->scan_at = at;
 			*need = at - rx->in_off + (n ? n : 5);
 			return STEP_RETRY;
 		}
 		if (got == MQP_BAD)
 			return malformed(rx);
-		if (!first && p.type != MQP_PUBLISH && at >= rx->ctl_done) {
+		if (p.type != MQP_PUBLISH && at >= rx->ctl_done) {
 			if (on_control(rx, &p) == STEP_LOST)
 				return STEP_LOST;
 			rx->ctl_done = at + (size_t)got;
@@ -170,7 +212,7 @@ scan_ahead(struct mqrx *rx, size_t *need)
 static enum step
 handle_packets(struct mqrx *rx, size_t *need)
 {
-	for (;;) {
+	for (unsigned k = 1;; k++) {
 		struct mqp_packet p;
 		long got = mqp_parse(rx->in + rx->in_off, rx->in_len - rx->in_off, &p, need);
 		enum step s = STEP_OK;
@@ -190,6 +232,14 @@ handle_packets(struct mqrx *rx, size_t *need)
 		if (s != STEP_OK)
 			return s;
 		rx->in_off += (size_t)got;
+		/* a long run of packets (a full buffer, fsync always) must not
+		 * hold back the acknowledgements, the pings or a stop */
+		if (k % 256 == 0) {
+			if (flush_acks(rx) < 0 || keep_alive(rx, 0) < 0)
+				return STEP_LOST;
+			if (mqrx_stopping(rx))
+				return STEP_OK;
+		}
 	}
 }
 
@@ -208,40 +258,25 @@ step(struct mqrx *rx, size_t *need, long long now)
 	return s;
 }
 
-/* PINGREQ when half the keepalive passed without sending; a lost connection
- * when the PINGRESP is a whole keepalive late (checked only while reading). */
-static int
-keep_alive(struct mqrx *rx, enum step s)
-{
-	long long now = tu_mono_ms(), ka = rx->ka_s * 1000LL;
-	uint8_t ping[MQP_PINGREQ_LEN];
-
-	if (ka <= 0)
-		return 0;
-	if (s == STEP_RETRY)
-		rx->ping_sent_ms = 0; /* not reading: its answer waits unread */
-	else if (rx->ping_sent_ms && now - rx->ping_sent_ms > ka) {
-		errno = ETIMEDOUT;
-		return -1;
-	}
-	if (now - rx->last_send_ms < ka / 2)
-		return 0;
-	mqp_pingreq(ping);
-	if (mqrx_write_all(rx, ping, sizeof ping, WRITE_TIMEOUT_MS) < 0)
-		return -1;
-	if (!rx->ping_sent_ms)
-		rx->ping_sent_ms = now;
-	return 0;
-}
-
 static void
 goodbye(struct mqrx *rx)
 {
 	uint8_t d[MQP_DISCONNECT_LEN];
 
 	mqp_disconnect(d);
-	if (flush_acks(rx) == 0)
-		mqrx_write_all(rx, d, sizeof d, 1000);
+	if (flush_acks(rx) == 0 && mqrx_write_all(rx, d, sizeof d, 1000) == 0) {
+		/* Half-close and read until the broker closes (at most 1 s):
+		 * closing with unread data would send a reset, which may drop
+		 * the last PUBACKs before the broker reads them. */
+		long long until = tu_mono_ms() + 1000;
+		struct pollfd pf = {rx->fd, POLLIN, 0};
+		char sink[4096];
+
+		shutdown(rx->fd, SHUT_WR);
+		while (tu_mono_ms() < until && poll(&pf, 1, 100) >= 0)
+			if ((pf.revents & POLLIN) && recv(rx->fd, sink, sizeof sink, 0) <= 0)
+				break;
+	}
 	log_info("mqtt_disconnected", "client_id=%s", rx->client_id);
 }
 
@@ -252,6 +287,7 @@ mqrx_session(struct mqrx *rx)
 
 	rx->ping_sent_ms = 0;
 	rx->waiting = 0;
+	rx->broker_reason = 0;
 	if (send_subscribe(rx) < 0) {
 		why = strerror(errno);
 		goto lost;
@@ -269,19 +305,20 @@ mqrx_session(struct mqrx *rx)
 		}
 		s = step(rx, &need, now);
 		if (s == STEP_LOST) {
+			flush_acks(rx); /* what was handled: fewer redeliveries */
 			why = "protocol";
 			goto lost;
 		}
-		if (flush_acks(rx) < 0 || keep_alive(rx, s) < 0) {
-			why = strerror(errno);
-			goto lost;
-		}
-		/* Read while there is room or the buffer may grow; under
-		 * back-pressure that is bounded: the broker stops at the
-		 * in-flight window. */
+		/* Read while there is room or the buffer may grow: under
+		 * back-pressure, up to MQRX_IN_MAX (QoS 1: the broker stops
+		 * at the in-flight window before that). */
 		held = rx->in_len - rx->in_off;
 		if (held >= rx->in_cap && !(need > rx->in_cap && need <= MQRX_IN_MAX))
 			pf.events = 0;
+		if (flush_acks(rx) < 0 || keep_alive(rx, pf.events != 0) < 0) {
+			why = strerror(errno);
+			goto lost;
+		}
 		n = poll(&pf, 1, s == STEP_RETRY ? (int)(rx->retry_at_ms - now) : 100);
 		if (n > 0 && (pf.revents & (POLLERR | POLLNVAL | POLLHUP)) &&
 		    !(pf.revents & POLLIN)) {

@@ -1,6 +1,6 @@
 /* test_mqrx_proto.c — the MQTT 5 packets of the receiving client: the exact
- * bytes of what it sends (checked by hand against OASIS MQTT 5.0, 3.1, 3.8,
- * 3.4), what it decodes from a broker, packets arriving a byte at a time,
+ * bytes of what it sends (checked by hand against OASIS MQTT 5.0, 3.1, 3.8
+ * — options 0x11: QoS 1, retain handling 1 — and 3.4), what it decodes from a broker, packets arriving a byte at a time,
  * and a table of malformed input that must be refused, never read past. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,8 +45,8 @@ static void
 subscribe_bytes(void **state)
 {
 	static const uint8_t want[] = {0x82, 0x16, 0x00, 0x07, 0x00, 0x00, 0x03, 'a',
-				       '/',  '+',  0x01, 0x00, 0x0a, '$',  's',  'h',
-				       'a',  'r',  'e',  '/',  'g',  '/',  'b',  0x01};
+				       '/',  '+',  0x11, 0x00, 0x0a, '$',  's',  'h',
+				       'a',  'r',  'e',  '/',  'g',  '/',  'b',  0x11};
 	const char *f[] = {"a/+", "$share/g/b"}, *empty[] = {""};
 	uint8_t buf[64];
 
@@ -189,6 +189,8 @@ static const struct bad_case bads[] = {
 	 8},
 	{"CONNACK too short", {0x20, 0x01, 0x00}, 3},
 	{"CONNACK reserved flags", {0x21, 0x03, 0x00, 0x00, 0x00}, 5},
+	{"CONNACK reserved acknowledge flags", {0x20, 0x03, 0x02, 0x00, 0x00}, 5},
+	{"PUBLISH QoS 0 with DUP", {0x38, 0x04, 0x00, 0x01, 'x', 0x00}, 6},
 	{"SUBACK without codes", {0x90, 0x03, 0x00, 0x07, 0x00}, 5},
 	{"PINGRESP with a body", {0xd0, 0x01, 0x00}, 3},
 	{"PUBACK (a client never receives one)", {0x40, 0x02, 0x00, 0x01}, 4},
