@@ -21,6 +21,7 @@
 
 #define BACKOFF_MIN_MS 200
 #define BACKOFF_MAX_MS 10000
+#define STABLE_MS 30000
 
 int
 mqrx_supports(const char *url)
@@ -362,7 +363,7 @@ thread_main(void *arg)
 			__atomic_store_n(&rx->connected, 0, __ATOMIC_RELAXED);
 			/* a connection dropped at once (another client with this id,
 			 * a refused subscription) waits like a failed connect */
-			quick = tu_mono_ms() - t0 < 1000 || rx->state == MQRX_REFUSED;
+			quick = tu_mono_ms() - t0 < STABLE_MS || rx->state == MQRX_REFUSED;
 		} else {
 			log_limited(&lim, LOG_WARN, "mqtt_reconnect_failed",
 				    "url=%s client_id=%s error=\"%s\" retry_ms=%lld", rx->url,
