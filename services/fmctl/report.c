@@ -22,6 +22,14 @@
 
 #include <string.h>
 
+/* --from and --to are days of the site's calendar (sites.timezone), as
+ * --by is, not of the database session's time zone; both days included.
+ * An order of a site no longer registered keeps the session's zone. */
+#define FROM_DAY " >= coalesce($2::date::timestamp, '-infinity')"
+#define TO_DAY " < coalesce(($3::date + 1)::timestamp, 'infinity')"
+#define WO_LOCAL "(w.created_at AT TIME ZONE coalesce(s.timezone, current_setting('TimeZone')))"
+#define PM_LOCAL "(k.due_at AT TIME ZONE s.timezone)"
+
 #define WO_SQL                                                                                     \
 	"SELECT coalesce(kind, 'all'), coalesce(priority, ''), count(*),"                          \
 	" count(resolve_s),"                                                                       \
@@ -30,9 +38,9 @@
 	" round(avg(resolve_s)::numeric / 60, 1),"                                                 \
 	" round(100.0 * avg(satisfied_score::int), 1), round(100.0 * avg(is_repeat::int), 1),"     \
 	" count(*) FILTER (WHERE is_open), count(*) FILTER (WHERE breached_any)"                   \
-	" FROM wo_kpi WHERE ($1::text IS NULL OR site_id = $1)"                                    \
-	" AND created_at >= coalesce($2::date, '-infinity'::timestamptz)"                          \
-	" AND created_at < coalesce($3::date + 1, 'infinity'::timestamptz)"                        \
+	" FROM wo_kpi w LEFT JOIN sites s USING (site_id) WHERE ($1::text IS NULL OR site_id = "   \
+	"$1)"                                                                                      \
+	" AND " WO_LOCAL FROM_DAY " AND " WO_LOCAL TO_DAY                                          \
 	" GROUP BY ROLLUP ((kind, priority)) ORDER BY kind NULLS LAST, priority"
 
 /* The period of an occurrence is its due instant's local date in the
@@ -55,8 +63,7 @@
 	" count(*) FILTER (WHERE k.cancelled)"                                                     \
 	" FROM pm_kpi k JOIN sites s ON s.site_id = k.site_id"                                     \
 	" WHERE ($1::text IS NULL OR k.site_id = $1)"                                              \
-	" AND k.due_at >= coalesce($2::date, '-infinity'::timestamptz)"                            \
-	" AND k.due_at < coalesce($3::date + 1, 'infinity'::timestamptz)"                          \
+	" AND " PM_LOCAL FROM_DAY " AND " PM_LOCAL TO_DAY                                          \
 	" AND ($4::text IS NULL OR k.plan_id = $4)"                                                \
 	" GROUP BY ROLLUP (" PM_PERIOD ", k.plan_id)"                                              \
 	" HAVING NOT ($5::text IS NULL AND GROUPING(" PM_PERIOD                                    \
@@ -91,8 +98,9 @@ static const struct report reports[] = {
 	"usage: fmctl report [wo|pm] [--site SITE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"        \
 	"                    [--plan PLAN] [--by day|week|month|year] [--format table|json|csv]\n" \
 	"  wo (default): work-order KPIs of the orders opened in the period\n"                     \
-	"    (both days included; default: all), per category and urgency and in\n"                \
-	"    total. on_time%: resolved without a breached clock (target >= 90);\n"                 \
+	"    (days of the site's calendar, both included; default: all), per\n"                    \
+	"    category and urgency and in total. on_time%: resolved without a\n"                    \
+	"    breached clock (target >= 90);\n"                                                     \
 	"    satisfied%: scores 4-5 among follow-ups (target >= 85).\n"                            \
 	"  pm: preventive-maintenance completion per plan of the occurrences due\n"                \
 	"    in the period (--plan: one plan; --by: per day/week/month/year of the\n"              \

@@ -3,7 +3,7 @@
  * give known figures per category and urgency and in total (resolved, on
  * time, mean minutes to accept, arrive and resolve from the SLA start,
  * satisfaction, repeat rate, open, breached); a period that holds none of
- * them gives a total of zero. */
+ * them gives a total of zero; --from/--to are days of the site's calendar. */
 #include "it_servers.h"
 
 #include <string.h>
@@ -97,11 +97,35 @@ test_figures(void **state)
 	assert_string_equal(line(report(empty, 3), "all"), "all 0 0 - - - - - - 0 0");
 }
 
+/* An order opened at 20:00 UTC on 1 December is on 2 December for a site in
+ * Asia/Shanghai (UTC+8): the site's day counts, not the session's (UTC). */
+static void
+test_site_calendar(void **state)
+{
+	char *const day2[] = {"report",     "--site", "east",       "--from",
+			      "2025-12-02", "--to",   "2025-12-02", NULL};
+	char *const day1[] = {"report",     "--site", "east",       "--from",
+			      "2025-12-01", "--to",   "2025-12-01", NULL};
+
+	(void)state;
+	assert_int_equal(
+		system("psql -X -q -v ON_ERROR_STOP=1 -c \"SET TimeZone = 'UTC';"
+		       " INSERT INTO sites (site_id, name, timezone) VALUES ('east', 'East',"
+		       " 'Asia/Shanghai'); INSERT INTO work_orders (wo_id, site_id, kind, priority,"
+		       " state, title, created_at, sla_start_at) VALUES ('WO-e', 'east',"
+		       " 'repair_request', 'ordinary', 'registered', 'e', '2025-12-01 20:00:00+00',"
+		       " '2025-12-01 20:00:00+00')\" >/dev/null"),
+		0);
+	assert_string_equal(line(report(day2, 7), "all"), "all 1 0 - - - - - 0.0 1 0");
+	assert_string_equal(line(report(day1, 7), "all"), "all 0 0 - - - - - - 0 0");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_figures),
+		cmocka_unit_test(test_site_calendar),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -69,11 +69,10 @@ check "--by day: the old occurrence in its own day" "3 0 0.0 0 0.0 2 1 0 0" "$(r
 check "--by day: the day's total" "3 0 0.0 0 0.0 2 1 0 0" "$(row "$old_day" all)"
 check "--by day: grand total" "5 1 20.0 1 20.0 2 1 1 0" "$(row all all)"
 
-# --from is midnight in the database session's time zone (UTC here). With
-# UTC's tomorrow the occurrence due in an hour fell inside the "empty"
-# period when the test ran between 23:00 and 24:00 UTC (CI, 23:01). The
-# site's tomorrow (Asia/Shanghai, ahead of UTC) is UTC's day after tomorrow
-# in that hour, and UTC's tomorrow before 16:00.
+# --from is a day of the site's calendar (Asia/Shanghai), so the site's
+# tomorrow starts after the occurrence due in an hour, whatever the hour
+# (with UTC's tomorrow the test failed between 16:00 and 24:00 UTC when
+# --from was the database session's day).
 out=$("$FM_BIN/fmctl" report pm --site demo --from "$(TZ=Asia/Shanghai date -d tomorrow +%F)")
 check "an empty period: header and a zero total" 2 "$(echo "$out" | grep -c .)"
 check "an empty period's total" "0 0 - 0 - 0 0 0 0" "$(row all all)"
