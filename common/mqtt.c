@@ -222,6 +222,7 @@ connect_once(struct mq *m, int clean_start)
 	mq_set_nodelay(m->url);
 	pthread_mutex_lock(&m->mu);
 	m->connected = 1;
+	m->connected_at_ms = mq_mono_ms();
 	m->need_resub = 1;
 	m->inflight = 0;
 	pthread_cond_broadcast(&m->cv);
@@ -241,6 +242,26 @@ keeper_main(void *arg)
 	pthread_mutex_lock(&m->mu);
 	while (!m->stopping) {
 		if (m->keep && !m->connected) {
+			/* A connection lost within MQ_STABLE_MS of being made
+			 * (another process with this client id took the session,
+			 * say) is not retried at once: the back-off goes on
+			 * growing, so two such processes do not take the session
+			 * from each other every 200 ms. */
+			long long held =
+				m->connected_at_ms ? mq_mono_ms() - m->connected_at_ms : -1;
+
+			m->connected_at_ms = 0;
+			if (held >= MQ_STABLE_MS)
+				backoff = MQ_BACKOFF_MIN_MS;
+			else if (held >= 0) {
+				long long until = mq_mono_ms() + backoff;
+
+				while (!m->stopping && !m->connected && mq_mono_ms() < until)
+					wait_locked(m, until - mq_mono_ms());
+				backoff = backoff * 2 > MQ_BACKOFF_MAX_MS ? MQ_BACKOFF_MAX_MS
+									  : backoff * 2;
+				continue;
+			}
 			pthread_mutex_unlock(&m->mu);
 			if (connect_once(m, 0) < 0) {
 				static struct log_limit lim = LOG_LIMIT(10000);
@@ -255,7 +276,6 @@ keeper_main(void *arg)
 									  : backoff * 2;
 				continue;
 			}
-			backoff = MQ_BACKOFF_MIN_MS;
 			pthread_mutex_lock(&m->mu);
 		}
 		if (m->connected && m->need_resub) {

@@ -11,6 +11,7 @@
 #define MQ_PUB_SLOTS 1024
 #define MQ_BACKOFF_MIN_MS 200
 #define MQ_BACKOFF_MAX_MS 10000
+#define MQ_STABLE_MS 30000             /* a connection held this long resets the back-off */
 #define MQ_OUTBOX_MAX_BYTES (8u << 20) /* queued asynchronous publishes */
 
 struct mq_sub {
@@ -56,8 +57,9 @@ struct mq {
 	struct mq_outbox out;
 	pthread_t keeper;
 	int keeper_running;
-	int connected; /* as far as callbacks have told us */
-	int keep;      /* the keeper should hold the connection up */
+	int connected;             /* as far as callbacks have told us */
+	long long connected_at_ms; /* of the last connect (0: consumed by the keeper) */
+	int keep;                  /* the keeper should hold the connection up */
 	int stopping;
 	int need_resub;
 	struct mq_sub *subs; /* what to restore after a reconnect (mqtt_subs.c) */
