@@ -260,7 +260,7 @@ dial(struct mqrx *rx)
 
 /* Connects and completes CONNECT/CONNACK. 0, or -1 with *why set. */
 static int
-connect_once(struct mqrx *rx, const char **why, int *reason)
+connect_once(struct mqrx *rx, const char **why)
 {
 	struct mqp_connect c = {rx->client_id,
 				rx->username,
@@ -276,7 +276,6 @@ connect_once(struct mqrx *rx, const char **why, int *reason)
 	long long deadline;
 	int n;
 
-	*reason = 0;
 	n = mqp_connect(buf, cap, &c);
 	if (n < 0) {
 		free(buf);
@@ -310,7 +309,6 @@ connect_once(struct mqrx *rx, const char **why, int *reason)
 				return -1;
 			}
 			rx->in_off = (size_t)got;
-			*reason = p.reason;
 			if (p.reason >= 0x80) {
 				*why = mqp_reason_name(p.reason);
 				return -1;
@@ -350,7 +348,7 @@ thread_main(void *arg)
 
 	while (!mqrx_stopping(rx)) {
 		const char *why = "";
-		int reason, sp = connect_once(rx, &why, &reason), quick = 1;
+		int sp = connect_once(rx, &why), quick = 1;
 
 		if (sp >= 0) {
 			long long t0 = tu_mono_ms();

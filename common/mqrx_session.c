@@ -75,7 +75,7 @@ on_suback(struct mqrx *rx, const struct mqp_packet *p)
 
 /* Hands one PUBLISH to the handler and, once it returned, queues its PUBACK. */
 static enum step
-on_publish(struct mqrx *rx, const struct mqp_packet *p, int again)
+on_publish(struct mqrx *rx, const struct mqp_packet *p)
 {
 	static struct log_limit lim = LOG_LIMIT(10000);
 	struct mq_msg m = {rx->topic, p->payload, p->payload_len, p->qos, p->retain, p->dup};
@@ -83,7 +83,7 @@ on_publish(struct mqrx *rx, const struct mqp_packet *p, int again)
 
 	if (p->qos > 1)
 		return STEP_LOST; /* subscribed at QoS 1: the broker never sends 2 */
-	if (!again) {
+	if (!rx->waiting) {       /* counted once, not at every retry */
 		mqrx_count(&rx->st.publishes, 1);
 		mqrx_count(&rx->st.redelivered, p->dup);
 	}
@@ -223,7 +223,7 @@ handle_packets(struct mqrx *rx, size_t *need)
 		if (got == MQP_BAD)
 			return malformed(rx);
 		if (p.type == MQP_PUBLISH)
-			s = on_publish(rx, &p, rx->waiting);
+			s = on_publish(rx, &p);
 		else if (rx->in_off >= rx->ctl_done)
 			s = on_control(rx, &p);
 		rx->waiting = s == STEP_RETRY;

@@ -232,6 +232,23 @@ connect_once(struct mq *m, int clean_start)
 	return 0;
 }
 
+static long long
+next_backoff(long long backoff)
+{
+	return backoff * 2 > MQ_BACKOFF_MAX_MS ? MQ_BACKOFF_MAX_MS : backoff * 2;
+}
+
+/* With m->mu held: waits *backoff (or until stopping), then doubles it. */
+static void
+back_off_locked(struct mq *m, long long *backoff)
+{
+	long long until = mq_mono_ms() + *backoff;
+
+	while (!m->stopping && !m->connected && mq_mono_ms() < until)
+		wait_locked(m, until - mq_mono_ms());
+	*backoff = next_backoff(*backoff);
+}
+
 /* The keeper: reconnects after a loss and restores subscriptions. */
 static void *
 keeper_main(void *arg)
@@ -254,12 +271,7 @@ keeper_main(void *arg)
 			if (held >= MQ_STABLE_MS)
 				backoff = MQ_BACKOFF_MIN_MS;
 			else if (held >= 0) {
-				long long until = mq_mono_ms() + backoff;
-
-				while (!m->stopping && !m->connected && mq_mono_ms() < until)
-					wait_locked(m, until - mq_mono_ms());
-				backoff = backoff * 2 > MQ_BACKOFF_MAX_MS ? MQ_BACKOFF_MAX_MS
-									  : backoff * 2;
+				back_off_locked(m, &backoff);
 				continue;
 			}
 			pthread_mutex_unlock(&m->mu);
@@ -270,10 +282,7 @@ keeper_main(void *arg)
 					    "url=%s error=\"%s\" retry_ms=%lld", m->url,
 					    mq_error(m), backoff);
 				pthread_mutex_lock(&m->mu);
-				if (!m->stopping)
-					wait_locked(m, backoff);
-				backoff = backoff * 2 > MQ_BACKOFF_MAX_MS ? MQ_BACKOFF_MAX_MS
-									  : backoff * 2;
+				back_off_locked(m, &backoff);
 				continue;
 			}
 			pthread_mutex_lock(&m->mu);
@@ -337,7 +346,7 @@ mq_connect_retry(struct mq *m, long long total_ms, volatile int *stop)
 		ts.tv_sec = backoff / 1000;
 		ts.tv_nsec = (backoff % 1000) * 1000000;
 		nanosleep(&ts, NULL);
-		backoff = backoff * 2 > MQ_BACKOFF_MAX_MS ? MQ_BACKOFF_MAX_MS : backoff * 2;
+		backoff = next_backoff(backoff);
 	}
 }
 

@@ -60,7 +60,6 @@ on_message(void *ctx, const struct mq_msg *m)
 	struct ingest_out out;
 	struct msg_limits lim;
 	enum spool_rc rc;
-	int held = 0;
 
 	msg_limits_default(&lim, in.received_ms);
 	lim.max_bytes = (size_t)g->ic->max_payload_bytes;
@@ -75,16 +74,16 @@ on_message(void *ctx, const struct mq_msg *m)
 	}
 	pthread_rwlock_unlock(&g->reg_lock);
 	/* When the spool is full or failing: with mqrx, nothing is
-	 * acknowledged yet, so ask for this message again (mqrx reads nothing
-	 * more meanwhile; the broker holds the rest). Paho has acknowledged it
-	 * already (README, Known limits): wait here, so Paho stops reading. */
+	 * acknowledged yet, so ask for this message again (mqrx handles no
+	 * message after it meanwhile; the broker holds the rest). Paho has
+	 * acknowledged it already (README, Known limits): wait here, so Paho
+	 * stops reading. */
 	while ((rc = spool_append(g->spool, out.type, g->rec, out.len)) == SPOOL_FULL ||
 	       rc == SPOOL_ERR) {
 		struct timespec pause = {0, 50 * 1000000};
 
 		counters_add(rc == SPOOL_FULL ? &g->c.spool_full : &g->c.spool_errors, 1);
-		if (!held++)
-			counters_set(&g->c.back_pressure, 1);
+		counters_set(&g->c.back_pressure, 1);
 		log_limited(rc == SPOOL_FULL ? &full_lim : &err_lim, LOG_WARN,
 			    rc == SPOOL_FULL ? "spool_full" : "spool_write_failed",
 			    "bytes=%lld action=back_pressure", spool_bytes(g->spool));
@@ -93,9 +92,7 @@ on_message(void *ctx, const struct mq_msg *m)
 					  * one message may be lost (Known limits) */
 		nanosleep(&pause, NULL);
 	}
-	if (g->rx && counters_get(&g->c.back_pressure))
-		held = 1; /* the retries before this call set it */
-	if (held)
+	if (counters_get(&g->c.back_pressure))
 		counters_set(&g->c.back_pressure, 0);
 	counters_add(&g->c.received, 1);
 	if (rc == SPOOL_INVAL) {
