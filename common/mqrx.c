@@ -357,11 +357,24 @@ thread_main(void *arg)
 			log_info("mqtt_connected",
 				 "url=%s client_id=%s session_present=%d receiver=own", rx->url,
 				 rx->client_id, sp);
+			if (!sp && rx->started)
+				/* the broker lost or expired the session: what it held
+				 * for us while we were away is gone with it */
+				log_error("mqtt_session_lost", "client_id=%s reason=\"%s\"",
+					  rx->client_id,
+					  "broker had no session: messages queued meanwhile are "
+					  "lost");
 			mqrx_session(rx);
 			__atomic_store_n(&rx->connected, 0, __ATOMIC_RELAXED);
-			/* a connection dropped at once (another client with this id,
-			 * a refused subscription) waits like a failed connect */
+			/* The back-off starts over only after a connection held
+			 * STABLE_MS: one dropped sooner (a refused subscription,
+			 * another instance with this client id taking the session:
+			 * Mosquitto 2.0 just closes the socket) waits like a failed
+			 * connect; a broker that says 0x8e (session taken over)
+			 * gets the longest wait at once. */
 			quick = tu_mono_ms() - t0 < STABLE_MS || rx->state == MQRX_REFUSED;
+			if (rx->broker_reason == 0x8e)
+				quick = 1, backoff = BACKOFF_MAX_MS;
 		} else {
 			log_limited(&lim, LOG_WARN, "mqtt_reconnect_failed",
 				    "url=%s client_id=%s error=\"%s\" retry_ms=%lld", rx->url,
